@@ -38,3 +38,8 @@ def user_errors() -> Iterator[None]:
     except (UserError, FileNotFoundError, ValueError) as exc:
         err_console.print(f"[bold red]错误 / Error:[/] {exc}")
         sys.exit(2)
+
+
+@app.callback()
+def _root() -> None:
+    """儿童数据比对工具 / childlink: data matching for county civil-affairs bureaus."""
