@@ -49,8 +49,8 @@ def _assignment_frame(run_id: str, assignments: pl.DataFrame) -> pl.DataFrame:
         # mention_id = '<batch_id>:<row>:<role>' (architecture.md): the parts are in the id.
         parts = pl.col("mention_id").str.splitn(":", 3)
         frame = frame.with_columns(
-            parts.struct.field("field_0").cast(pl.Int64).alias("batch_id"),
-            parts.struct.field("field_1").cast(pl.Int64).alias("row"),
+            parts.struct.field("field_0").cast(pl.Int64, strict=False).alias("batch_id"),
+            parts.struct.field("field_1").cast(pl.Int64, strict=False).alias("row"),
             parts.struct.field("field_2").alias("role"),
         )
     if "match_probability" not in frame.columns:
