@@ -1,0 +1,125 @@
+"""CSV/TXT extracts (exchange.yaml conventions.formats.csv).
+
+The bytes are decoded strictly (connectors.encodings), the first records are
+split here for header detection, and the data records are read by polars
+from the byte offset after the header, every column as text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import polars as pl
+
+from childlink.schema import exchange
+from connectors.encodings import UTF8_BOM, decode_text
+from connectors.extract import FileRejected
+from connectors.grid import HEAD_RECORDS, Grid, cell_columns
+from connectors.layout import is_note_cells
+
+
+def split_records(buf: bytes, limit: int) -> list[tuple[int, int]]:
+    """(start, end) byte spans of the first ``limit`` records (RFC 4180).
+
+    A record ends at a line break outside double quotes, so a quoted line
+    break stays inside its record.
+    """
+    spans: list[tuple[int, int]] = []
+    start = 0
+    quotes = 0
+    pos = 0
+    size = len(buf)
+    while pos < size and len(spans) < limit:
+        nl = buf.find(b"\n", pos)
+        end = size if nl < 0 else nl + 1
+        quotes += buf.count(b'"', pos, end)
+        pos = end
+        if quotes % 2 == 0 or nl < 0:
+            spans.append((start, end))
+            start = end
+            quotes = 0
+    return spans
+
+
+def delimiter_of(record: str) -> str:
+    """Tab when the record has a tab and no comma outside quotes, else comma."""
+    if "\t" not in record:
+        return ","
+    outside = record.split('"')[0::2]  # text outside quoted parts
+    return "\t" if not any("," in part for part in outside) else ","
+
+
+def parse_record(record: str, delimiter: str) -> list[str]:
+    """The cells of one record."""
+    rows = list(csv.reader(io.StringIO(record), delimiter=delimiter, quotechar='"'))
+    return rows[0] if rows else []
+
+
+def _truncated(file: str, detail: str) -> FileRejected:
+    rule = exchange().file_rules["file_truncated"]
+    return FileRejected(rule.rule, rule.message_zh, file=file, detail=detail)
+
+
+def check_complete(buf: bytes, header_width: int, delimiter: str, *, file: str) -> None:
+    """Raise file_truncated when the last record is cut off.
+
+    An odd number of double quotes means a quoted field is still open at the
+    end of the file; a last line without a line break and with fewer cells
+    than the header was cut mid-record (a note line such as 制表人 is fine).
+    """
+    if buf.count(b'"') % 2 == 1:
+        raise _truncated(file, "unclosed quote at end of file")
+    if not buf or buf.endswith(b"\n"):
+        return
+    last_start = buf.rfind(b"\n") + 1
+    if buf.count(b'"', 0, last_start) % 2 == 1:
+        return  # the last line continues a multi-line record: no reliable cell count
+    cells = parse_record(buf[last_start:].decode("utf-8").rstrip("\r"), delimiter)
+    if 0 < len(cells) < header_width and not is_note_cells(cells):
+        raise _truncated(file, f"last line has {len(cells)} of {header_width} cells and no line break")
+
+
+class CsvSource:
+    """A decoded CSV file: head records for layout, polars for the body."""
+
+    def __init__(self, path: Path, *, encoding_override: str | None = None):
+        self.path = path
+        data = path.read_bytes()
+        text, self.encoding = decode_text(data, file=path.name, override=encoding_override)
+        if self.encoding == "gb18030":
+            self.buf = text.encode("utf-8")
+        else:
+            self.buf = data[len(UTF8_BOM):] if data.startswith(UTF8_BOM) else data
+        del text
+        self.spans = split_records(self.buf, HEAD_RECORDS)
+        self.records = [self.buf[s:e].decode("utf-8").rstrip("\r\n") for s, e in self.spans]
+        self.delimiters = [delimiter_of(r) for r in self.records]
+
+    def grid(self) -> Grid:
+        head: list[list[str | None]] = [parse_record(r, d) if r.strip() else [] for r, d in zip(self.records, self.delimiters, strict=True)]
+        return Grid(head=head, load_body=self.load_body, encoding=self.encoding)
+
+    def load_body(self, first_record: int, width: int, header_record: int) -> pl.DataFrame:
+        delimiter = self.delimiters[header_record]
+        check_complete(self.buf, width, delimiter, file=self.path.name)
+        offset = self.spans[first_record][0] if first_record < len(self.spans) else len(self.buf)
+        body = self.buf[offset:]
+        columns = cell_columns(width)
+        if not body.strip():
+            return pl.DataFrame(schema={c: pl.Utf8 for c in columns})
+        return pl.read_csv(
+            body,
+            has_header=False,
+            separator=delimiter,
+            quote_char='"',
+            schema={c: pl.Utf8 for c in columns},
+            truncate_ragged_lines=True,
+            raise_if_empty=False,
+        )
+
+
+def read_csv_grid(path: Path | str, *, encoding_override: str | None = None) -> Grid:
+    """A CSV/TXT file as a Grid (raises FileRejected for encodings and truncation)."""
+    return CsvSource(Path(path), encoding_override=encoding_override).grid()
