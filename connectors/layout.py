@@ -140,15 +140,31 @@ def detect_layout(head: list[list[str | None]], source: Source, *, file: str, he
                 detail=f"source {source.key}",
             )
     at = candidates[0]
+    chosen = _best_reading(head, at, index)
+    return _finish_layout(*chosen, source, file=file)
+
+
+def _best_reading(
+    head: list[list[str | None]], at: int, index: dict[str, str]
+) -> tuple[int, int, list[str | None], list[str]]:
+    """The reading of the header around record ``at`` that maps the most fields.
+
+    One row; ``at`` as the group row above sub-headers; or ``at`` as the
+    sub-header row below a group row. A reading that maps two columns to one
+    field counts only its distinct fields, so the single row wins ties.
+    """
     row = head[at]
-    fields = _single_row_fields(row, index)
-    texts = ["" if _blank(c) else str(c) for c in row]
-    records = 1
+    readings = [(at, 1, _single_row_fields(row, index), ["" if _blank(c) else str(c) for c in row])]
     if at + 1 < len(head) and any(not _blank(c) for c in head[at + 1]):
-        two_fields, two_texts = _two_row_fields(row, head[at + 1], index)
-        if len({f for f in two_fields if f}) > len({f for f in fields if f}):
-            fields, texts, records = two_fields, two_texts, 2
-    return _finish_layout(at, records, fields, texts, source, file=file)
+        readings.append((at, 2, *_two_row_fields(row, head[at + 1], index)))
+    if at >= 1 and any(not _blank(c) for c in head[at - 1]):
+        readings.append((at - 1, 2, *_two_row_fields(head[at - 1], row, index)))
+
+    def score(reading: tuple[int, int, list[str | None], list[str]]) -> tuple[int, int]:
+        mapped = [f for f in reading[2] if f]
+        return len(set(mapped)), -(len(mapped) - len(set(mapped)))
+
+    return max(readings, key=score)  # max keeps the first of equal scores
 
 
 def _finish_layout(
