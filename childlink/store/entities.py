@@ -9,12 +9,12 @@ inserted, a re-assigned one is updated, an unchanged one is left alone (its
 from __future__ import annotations
 
 import polars as pl
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, select, text, update
 
 from childlink.store.bulk import chunks, copy_frame, read_frame, require_columns
 from childlink.store.engine import Store, StoreError
 from childlink.store.ids import ENTITY, allocate_ids
-from childlink.store.models import LINEAGE_CHANGES, MEMBER_METHODS, Entity, EntityLineage, EntityMember, utc_now
+from childlink.store.models import LINEAGE_CHANGES, MEMBER_METHODS, Batch, Entity, EntityLineage, EntityMember, utc_now
 from childlink.store.runs import run_county
 
 ASSIGNMENT_SCHEMA = {
@@ -90,15 +90,25 @@ def save_entity_assignments(store: Store, *, run_id: str, assignments: pl.DataFr
     store are created as active entities of the run, in the county their id
     names. All in one transaction.
     """
-    frame = _assignment_frame(run_id, assignments)
+    # Key order makes the primary-key index grow at its end rather than at random pages.
+    frame = _assignment_frame(run_id, assignments).sort("mention_id")
     with store.engine.begin() as connection:
         run_county(connection, run_id)
-        _create_missing_entities(connection, run_id, frame["entity_id"].unique())
+        _check_batches(connection, frame["batch_id"].unique().to_list())
         if connection.dialect.name == "postgresql":
-            _upsert_members_postgresql(connection, frame)
+            _upsert_members_postgresql(connection, run_id, frame)
         else:
+            _create_missing_entities(connection, run_id, frame["entity_id"].unique())
             _upsert_members_sqlite(connection, frame)
     return frame.height
+
+
+def _check_batches(connection: Connection, batch_ids: list[int]) -> None:
+    # entity_members has no foreign keys (see the model): the references are checked here, set-wise.
+    known = set(connection.execute(select(Batch.batch_id).where(Batch.batch_id.in_(batch_ids))).scalars())
+    missing = sorted(set(batch_ids) - known)
+    if missing:
+        raise StoreError(f"assignments name batches that are not in the store: {', '.join(map(str, missing[:10]))}")
 
 
 def _create_missing_entities(connection: Connection, run_id: str, entity_ids: pl.Series) -> None:
@@ -125,14 +135,23 @@ def _create_missing_entities(connection: Connection, run_id: str, entity_ids: pl
         connection.exec_driver_sql(sql, part.rows())
 
 
-def _upsert_members_postgresql(connection: Connection, frame: pl.DataFrame) -> None:
+def _upsert_members_postgresql(connection: Connection, run_id: str, frame: pl.DataFrame) -> None:
     columns = ", ".join(f'"{c}"' for c in ASSIGNMENT_SCHEMA)
     connection.exec_driver_sql("CREATE TEMP TABLE tmp_members (LIKE entity_members) ON COMMIT DROP")
     copy_frame(connection, "tmp_members", frame)
+    # New entities straight from the staged rows: no second copy of the ids.
+    connection.execute(
+        text(
+            "INSERT INTO entities (entity_id, county, created_run_id, status) "
+            "SELECT DISTINCT entity_id, split_part(entity_id, '-', 1), :run_id, 'active' FROM tmp_members "
+            "ON CONFLICT (entity_id) DO NOTHING"
+        ),
+        {"run_id": run_id},
+    )
     changed = " OR ".join(f"entity_members.{c} IS DISTINCT FROM EXCLUDED.{c}" for c in _MEMBER_UPDATED[:3])
     updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in _MEMBER_UPDATED)
     connection.exec_driver_sql(
-        f"INSERT INTO entity_members ({columns}) SELECT {columns} FROM tmp_members "
+        f"INSERT INTO entity_members ({columns}) SELECT {columns} FROM tmp_members ORDER BY mention_id "
         f"ON CONFLICT (mention_id) DO UPDATE SET {updates} WHERE {changed}"
     )
 

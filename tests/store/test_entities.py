@@ -56,6 +56,7 @@ def test_assignments_insert_then_reassignment_updates(store, run_id, batch_id):
     assert entity_status(store, entity_id="220183-P0000000004") == ("active", None)
 
 
+@pytest.mark.slow
 def test_bulk_assignment_of_200k_mentions(store, run_id, batch_id):
     n = 200_000
     frame = pl.DataFrame(
@@ -89,6 +90,9 @@ def test_assignment_frames_are_checked(store, run_id, batch_id):
             store, run_id=run_id,
             assignments=pl.DataFrame({"mention_id": [f"{batch_id}:1:p"] * 2, "entity_id": ["220183-P0000000001"] * 2}),
         )
+    with pytest.raises(StoreError, match="batches that are not in the store: 999"):
+        save_entity_assignments(store, run_id=run_id, assignments=pl.DataFrame({"mention_id": ["999:1:p"], "entity_id": ["220183-P0000000001"]}))
+    assert load_entity_assignments(store).is_empty()
     with pytest.raises(StoreError, match="no such run"):
         save_entity_assignments(store, run_id="nope", assignments=pl.DataFrame({"mention_id": [f"{batch_id}:1:p"], "entity_id": ["220183-P0000000001"]}))
 

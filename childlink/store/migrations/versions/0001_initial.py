@@ -203,9 +203,6 @@ def upgrade() -> None:
     sa.Column('run_id', sa.String(length=40), nullable=False),
     sa.Column('method', sa.String(length=16), nullable=False),
     sa.CheckConstraint("method IN ('deterministic', 'probabilistic', 'review')", name=op.f('ck_entity_members_method')),
-    sa.ForeignKeyConstraint(['batch_id'], ['batches.batch_id'], name=op.f('fk_entity_members_batch_id_batches')),
-    sa.ForeignKeyConstraint(['entity_id'], ['entities.entity_id'], name=op.f('fk_entity_members_entity_id_entities')),
-    sa.ForeignKeyConstraint(['run_id'], ['runs.run_id'], name=op.f('fk_entity_members_run_id_runs')),
     sa.PrimaryKeyConstraint('mention_id', name=op.f('pk_entity_members'))
     )
     op.create_index(op.f('ix_entity_members_batch_id'), 'entity_members', ['batch_id'], unique=False)
