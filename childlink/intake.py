@@ -256,7 +256,7 @@ def _store_lines(
 
 def _rejection_message(exc: FileRejected) -> str:
     message = f"文件“{exc.file}”：{exc.message_zh}"
-    if exc.column:
+    if exc.column and exc.column not in exc.message_zh:
         message += f"；列：{exc.column}"
     if exc.detail:
         message += f"（{exc.detail}）"

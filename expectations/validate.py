@@ -58,7 +58,7 @@ def validate_extract(extract: Extract, settings: Settings, *, spec: Exchange | N
     source = spec.source(extract.source)
     extract_date = extract.extract_date or date.today()
     frame = _complete_frame(extract.frame, source)
-    suites = build_suites(source, extract_date, spec)
+    suites = _suites(spec, source.key, extract_date)
 
     outcomes, failures = _run_suites(suites, frame)
     failures = pl.concat([failures, _issues(extract)], how="vertical").unique(
@@ -98,6 +98,21 @@ def validate_extract(extract: Extract, settings: Settings, *, spec: Exchange | N
         warnings=warnings,
         checks=outcomes,
     )
+
+
+_built: dict[tuple[int, str, date], SourceSuites] = {}
+
+
+def _suites(spec: Exchange, source_key: str, extract_date: date) -> SourceSuites:
+    """The suites of a source and extract date, built once per process.
+
+    A GX validation definition refuses to run a suite that changed after it
+    was registered, so the same suite object is reused for every file.
+    """
+    key = (id(spec), source_key, extract_date)
+    if key not in _built:
+        _built[key] = build_suites(spec.source(source_key), extract_date, spec)
+    return _built[key]
 
 
 # --- frames handed to Great Expectations -------------------------------------------------------
