@@ -56,11 +56,14 @@ def _normalise_distinct(values: pl.Series) -> pl.DataFrame:
     """key, value, rule, placeholder sex and mother for distinct non-null cells."""
     patterns = exchange().type_specs["name"]["placeholders"]["patterns"]
     placeholder = "|".join(f"(?:{p})" for p in patterns)
-    cleaned = nfkc(values).str.replace_all(r"\s", "")
+    # NFKC after whitespace removal can compose what the first pass split
+    # (a spacing accent becomes space + combining mark), so clean twice.
+    cleaned = nfkc(nfkc(values).str.replace_all(r"\s", "")).str.replace_all(r"\s", "")
     simplified = to_simplified(cleaned)
+    folded = pl.select(fold_separators_expr(pl.lit(simplified))).to_series()
+    folded = pl.select(fold_separators_expr(pl.lit(nfkc(folded)))).to_series()
     return (
-        pl.DataFrame({"key": values, "v": simplified})
-        .with_columns(v=pl.when(pl.col("v") != "").then(fold_separators_expr(pl.col("v"))))
+        pl.DataFrame({"key": values, "v": folded})
         .with_columns(v=pl.when(pl.col("v") != "").then(pl.col("v")))
         .with_columns(
             placeholder=pl.col("v").str.contains(placeholder).fill_null(False),
