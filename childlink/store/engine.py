@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 SUPPORTED_BACKENDS = ("sqlite", "postgresql")
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+SQLITE_BEGIN_OPTION = "childlink_sqlite_begin"  # execution option: "" (deferred) or "IMMEDIATE"
 # Any fixed number: PostgreSQL advisory lock that serialises concurrent migrators.
 _MIGRATION_LOCK_KEY = 0x6368_6C6B
 
@@ -85,10 +86,22 @@ def create_store_engine(url: str | URL) -> Engine:
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(parsed, **kwargs)
     event.listen(engine, "connect", _sqlite_pragmas)
+    event.listen(engine, "begin", _sqlite_begin)
     return engine
 
 
+def _sqlite_begin(connection: Any) -> None:
+    # Python's sqlite3 (3.11) opens no transaction before DDL, so a migration
+    # would commit statement by statement; with the driver's own transaction
+    # handling off (below), SQLAlchemy's BEGIN covers DDL too. A migrator asks
+    # for IMMEDIATE: it takes the write lock up front, so two processes opening
+    # a fresh file one after the other instead of both creating tables.
+    mode = connection.get_execution_options().get(SQLITE_BEGIN_OPTION, "")
+    connection.exec_driver_sql(f"BEGIN {mode}".strip())
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None  # transactions are begun by _sqlite_begin
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -111,7 +124,7 @@ def alembic_config() -> Config:
 def migrate_to_head(engine: Engine) -> None:
     """Upgrade the database to the newest migration; a no-op when it is already there."""
     config = alembic_config()
-    with engine.begin() as connection:
+    with engine.connect().execution_options(**{SQLITE_BEGIN_OPTION: "IMMEDIATE"}) as connection, connection.begin():
         if connection.dialect.name == "postgresql":
             # Two processes opening a fresh store at once must not both create tables.
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY})

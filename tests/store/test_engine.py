@@ -119,3 +119,34 @@ def test_store_from_settings_uses_url_and_data_dir(tmp_path):
         assert store.data_dir == Path(tmp_path / "d").resolve()
     finally:
         store.close()
+
+
+def _open_and_close(url: str, data_dir: str) -> str:
+    store = open_store(url, data_dir=data_dir)
+    store.close()
+    return "ok"
+
+
+def test_concurrent_opens_of_a_fresh_store_migrate_once(store_url, tmp_path):
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=3) as pool:
+        results = list(pool.map(_open_and_close, [store_url] * 3, [str(tmp_path / "data")] * 3))
+    assert results == ["ok"] * 3
+    store = open_store(store_url, data_dir=tmp_path / "data")
+    try:
+        with store.engine.connect() as connection:
+            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == [_head()]
+    finally:
+        store.close()
+
+
+def test_a_failed_transaction_leaves_nothing_behind_on_sqlite(tmp_path):
+    store = open_store(f"sqlite:///{tmp_path / 'x.db'}", data_dir=tmp_path)
+    try:
+        with pytest.raises(RuntimeError), store.engine.begin() as connection:
+            connection.execute(text("CREATE TABLE scratch (x INTEGER)"))
+            raise RuntimeError("undo")
+        assert "scratch" not in inspect(store.engine).get_table_names()
+    finally:
+        store.close()
