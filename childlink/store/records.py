@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import date
 from pathlib import Path, PurePosixPath
 
 import polars as pl
 
-from childlink.store.batches import get_batch, set_records_path
+from childlink.store.batches import get_batch, latest_batches, set_records_path
 from childlink.store.engine import Store, StoreError
 
 RECORDS_DIR = "records"
@@ -63,3 +64,16 @@ def read_batch_records(store: Store, *, batch_id: int) -> pl.DataFrame:
     if not path.is_file():
         raise StoreError(f"records file of batch {batch_id} is missing: {path}")
     return pl.read_parquet(path)
+
+
+def read_current_records(
+    store: Store, *, sources: list[str] | tuple[str, ...] | None = None, as_of: date | None = None
+) -> dict[int, tuple[str, pl.DataFrame]]:
+    """The current extracts (see ``latest_batches``) as ``{batch_id: (source, frame)}``.
+
+    The shape ``matching.mentions.person_mentions`` takes.
+    """
+    return {
+        batch.batch_id: (batch.source, read_batch_records(store, batch_id=batch.batch_id))
+        for batch in latest_batches(store, sources=sources, as_of=as_of)
+    }

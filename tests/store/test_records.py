@@ -4,7 +4,7 @@ import polars as pl
 import pytest
 
 from childlink.store import StoreError
-from childlink.store.records import read_batch_records, write_batch_records
+from childlink.store.records import read_batch_records, read_current_records, write_batch_records
 from childlink.store.repository import get_batch, record_batch
 
 
@@ -36,3 +36,16 @@ def test_records_errors_name_the_batch(store, run_id):
         write_batch_records(store, batch_id=999, source="prison", frame=pl.DataFrame({"row": [1]}))
     with pytest.raises(ValueError, match="source key"):
         write_batch_records(store, batch_id=batch_id, source="../etc", frame=pl.DataFrame({"row": [1]}))
+
+
+def test_current_records_are_the_latest_batches(store, run_id):
+    old = record_batch(store, run_id=run_id, source_file="prison_2026q2.csv", source="prison", checksum="1" * 64,
+                       status="accepted", extract_date=date(2026, 6, 30))
+    new = record_batch(store, run_id=run_id, source_file="prison_2026q3.csv", source="prison", checksum="2" * 64,
+                       status="accepted", extract_date=date(2026, 9, 30))
+    for batch_id in (old, new):
+        write_batch_records(store, batch_id=batch_id, source="prison", frame=pl.DataFrame({"row": [batch_id]}))
+    current = read_current_records(store)
+    assert list(current) == [new]
+    source, frame = current[new]
+    assert source == "prison" and frame["row"].to_list() == [new]

@@ -27,6 +27,9 @@ def _configure(connection) -> None:
         connection=connection,
         target_metadata=target_metadata,
         compare_type=True,
+        # The store begins a real transaction on SQLite too (engine._sqlite_begin),
+        # so a failed migration leaves no half-built schema on either backend.
+        transactional_ddl=True,
         # SQLite cannot ALTER most things: batch mode rebuilds the table.
         render_as_batch=connection.dialect.name == "sqlite",
     )
