@@ -116,6 +116,7 @@ class CsvSource:
             quote_char='"',
             schema={c: pl.Utf8 for c in columns},
             truncate_ragged_lines=True,
+            missing_columns="insert",
             raise_if_empty=False,
         )
 
