@@ -36,7 +36,7 @@ emergency               emergency (every impact)
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import polars as pl
@@ -45,6 +45,7 @@ from childlink.rules.conflicts import CONFLICT_SCHEMA, resolve_conflicts
 from childlink.rules.intervals import OPEN_END, months_after, planned_end_from_term
 from childlink.rules.linked import Records, linked_sources
 from childlink.rules.people import build_people
+from childlink.rules.register import REGISTER_SCHEMA, active_register
 from childlink.rules.relations import build_relations, parent_role_by_sex
 from childlink.schema import exchange
 from childlink.settings import PolicySettings
@@ -88,6 +89,7 @@ class Facts:
     facts: pl.DataFrame
     conflicts: pl.DataFrame
     as_of: date
+    register: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=REGISTER_SCHEMA))
 
 
 def empty_facts() -> pl.DataFrame:
@@ -378,7 +380,8 @@ def build_facts(
                                how="left")
     relations = parent_role_by_sex(relations)
     facts, conflicts = resolve_conflicts(facts, linked, as_of=as_of)
-    return Facts(people=people, relations=relations, facts=facts, conflicts=conflicts, as_of=as_of)
+    return Facts(people=people, relations=relations, facts=facts, conflicts=conflicts, as_of=as_of,
+                 register=active_register(linked))
 
 
 __all__ = ["ATTRIBUTES", "CONFLICT_SCHEMA", "FACT_SCHEMA", "OPEN_END", "Facts", "build_facts", "facts_of_sources"]
