@@ -12,7 +12,7 @@ from datetime import date, timedelta
 import numpy as np
 
 from childlink.synth.dates import add_months, age_on, school_year_start
-from childlink.synth.events import background_events
+from childlink.synth.events import background_events, declare_events
 from childlink.synth.families import adults_and_elderly, parents_of_minors
 from childlink.synth.population import assign_id_numbers, build_population
 from childlink.synth.scenarios import plant_scenarios
@@ -28,6 +28,7 @@ def build_world(people: int, seed: int, as_of: date, county: str) -> World:
     population, households = build_population(people, county, as_of, stream(seed, "population"))
     world = World(county, as_of, seed, population, households, stream(seed, "events"))
     settle_migrants(world, stream(seed, "migrants"))
+    declare_events(world, stream(seed, "emergencies"))
     parents = parents_of_minors(world)
     adults, elderly, minors = adults_and_elderly(world, parents)
     background_events(world, adults, elderly, minors)

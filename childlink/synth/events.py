@@ -137,6 +137,19 @@ def adoption(world: World, child: int, on: date, adopters: tuple[int, int], new_
                                                              "certificate": f"收养证（{on.year}）第{world.rng.randint(10, 999)}号"}))
 
 
+def declare_events(world: World, rng: random.Random) -> None:
+    """The emergencies of the world: one in the last quarter, one more than a year before the as-of date."""
+    from childlink.synth.divisions import county_name
+
+    recent = world.as_of - timedelta(days=rng.randint(25, 60))
+    old = add_months(world.as_of, -14)
+    place = county_name(world.county)
+    world.events = [
+        (f"{recent.year}年{recent.month}月{place}暴雨洪涝灾害", "洪涝", recent),
+        (f"{old.year}年{old.month}月{place}风雹灾害", "风雹", old),
+    ]
+
+
 # -- background --------------------------------------------------------------
 
 def background_events(world: World, eligible_adults: list[int], elderly: list[int], children: list[int]) -> None:
@@ -187,6 +200,15 @@ def background_events(world: World, eligible_adults: list[int], elderly: list[in
         days_ = rng.randint(5, 15)
         custody(world, pid, "administrative_detention", start, start + timedelta(days=days_),
                 end=start + timedelta(days=days_), end_reason="拘留期满")
+    # Poverty among the elderly (no minor children in those households).
+    for pid in some(elderly, 0.05):
+        kind = rng.choice(("dibao", "dibao", "tekun", "temporary", "dibao_edge"))
+        assistance(world, [pid], kind, as_of - timedelta(days=rng.randint(30, 2500)))
+    # Emergencies reach adults without minor children too.
+    for pid in some(elderly + eligible_adults, 0.01):
+        name, kind, day = world.events[rng.randrange(len(world.events))]
+        world.add_fact(Fact("emergency", pid, day, attrs={"event": name, "type": kind,
+                                                          "impact": rng.choice(("relocated", "house_collapsed", "injured"))}))
     # Illnesses off the list for some children: never a serious illness.
     for pid in some(children, 0.01):
         illness(world, pid, as_of - timedelta(days=rng.randint(30, 900)), listed=False)

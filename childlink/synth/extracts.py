@@ -9,7 +9,7 @@ source, the person id the role refers to. Noise and layout come later
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any, Callable
+from typing import Any
 
 import polars as pl
 
@@ -440,21 +440,3 @@ def birth_certificate(f: Facts) -> pl.DataFrame:
               father_name=f.name(father), father_id_number=f.id(father),
               issued_date=birth + timedelta(days=1 + pid % 5))
     return t.frame()
-
-
-BUILDERS: dict[str, Callable[[Facts], pl.DataFrame]] = {
-    "hukou_population": hukou_population,
-    "child_register": child_register,
-    "death": death,
-    "court_judgment": court_judgment,
-    "prison": prison,
-    "custody": custody,
-    "drug_rehab": drug_rehab,
-    "missing_report": missing_report,
-    "disability": disability,
-    "serious_illness": serious_illness,
-    "hiv": hiv,
-    "student_roll": student_roll,
-    "birth_certificate": birth_certificate,
-}
-

@@ -15,7 +15,8 @@ from childlink.schema import exchange
 from childlink.synth.county import build_world
 from childlink.synth.dates import add_months
 from childlink.synth.divisions import county_name
-from childlink.synth.extracts import BUILDERS, Facts
+from childlink.synth.extracts import Facts
+from childlink.synth.sources import BUILDERS
 from childlink.synth.noise import DATE_STYLES, FileStyle, Renderer
 from childlink.synth.truth import evaluate
 from childlink.synth.truth_tables import categories_table, flags_table, persons_table, scenarios_table

@@ -488,6 +488,17 @@ def se_living_elsewhere(c: Ctx, fam: Family) -> None:
     c.note(fam, "se_living_elsewhere", "should_exit: left-behind child now lives with parents in another county (inbound push)")
 
 
+def lb_with_parents_near_miss(c: Ctx, fam: Family) -> None:
+    place = c.rng.choice(AWAY_COUNTIES)
+    for parent in (fam.father, fam.mother):
+        _away(c, parent, c.ago(400, 1500), division=place)
+    moved = c.ago(200, 400)
+    for kid in fam.minors:
+        c.world.living_elsewhere[kid] = place
+        c.world.living_since[kid] = moved
+    c.note(fam, "lb_with_parents_near_miss", "none: parents away, but the children live with them (inbound push)")
+
+
 # -- register out of date: category_change -------------------------------------
 
 def cc_lb_to_dfu(c: Ctx, fam: Family) -> None:
@@ -611,6 +622,7 @@ CATALOGUE: tuple[tuple[str, int, int, int, Callable[[Ctx, Family], None]], ...] 
     ("lb_one_away_other_ill", 5, 1, 14, lb_one_away_other_ill),
     ("lb_same_county_near_miss", 4, 1, 14, lb_same_county_near_miss),
     ("lb_same_city_core", 4, 1, 14, lb_same_city_core),
+    ("lb_with_parents_near_miss", 4, 1, 14, lb_with_parents_near_miss),
     ("se_died", 4, 2, 16, se_died),
     ("se_adopted", 3, 1, 12, se_adopted),
     ("se_released", 3, 2, 15, se_released),
@@ -640,13 +652,6 @@ def scale(people: int) -> float:
 
 
 def plant_scenarios(world: World, rng: random.Random, people: int) -> None:
-    as_of = world.as_of
-    world.events = [
-        (f"{as_of.year}年{add_months(as_of, -1).month}月{_county_short(world)}暴雨洪涝灾害", "洪涝",
-         as_of - timedelta(days=rng.randint(25, 60))),
-        (f"{as_of.year - 1}年{as_of.month}月{_county_short(world)}风雹灾害", "风雹",
-         add_months(as_of, -14)),
-    ]
     pool = FamilyPool(world, rng)
     ctx = Ctx(world, rng, pool)
     factor = scale(people)
@@ -658,12 +663,6 @@ def plant_scenarios(world: World, rng: random.Random, people: int) -> None:
                 break
             planter(ctx, fam)
     plant_institution_foundlings(ctx, max(1, round(12 * factor)))
-
-
-def _county_short(world: World) -> str:
-    from childlink.synth.divisions import county_name
-
-    return county_name(world.county)
 
 
 def institution_household(world: World) -> Household:

@@ -11,7 +11,7 @@ import pytest
 
 from childlink.schema import exchange, header_index, normalise_header
 from childlink.synth import generate_county
-from childlink.synth.extracts import BUILDERS
+from childlink.synth.sources import BUILDERS
 from childlink.synth.idnumbers import is_valid
 from childlink.synth.truth import FLAG_KINDS
 from tests.synth.conftest import data_files
