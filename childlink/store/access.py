@@ -105,9 +105,13 @@ def grant_role(store: Store, *, user_id: str, role: str, granted_by: str) -> Non
         key = (UserRole.user_id == user_id) & (UserRole.role == role)
         if connection.execute(select(UserRole.role).where(key)).first() is None:
             connection.execute(
-                UserRole.__table__.insert().values(user_id=user_id, role=role, granted_by=granted_by, granted_at=utc_now())
+                UserRole.__table__.insert().values(
+                    user_id=user_id, role=role, granted_by=granted_by, granted_at=utc_now()
+                )
             )
-            audit_in(connection, actor=granted_by, action="decide", target=f"user:{user_id}", detail={"grant_role": role})
+            audit_in(
+                connection, actor=granted_by, action="decide", target=f"user:{user_id}", detail={"grant_role": role}
+            )
 
 
 def user_permissions(store: Store, *, user_id: str) -> set[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import polars as pl
-from sqlalchemy import Connection, bindparam, select, update
+from sqlalchemy import Connection, bindparam, case, null, select, update
 
 from childlink.store.access import audit_in
 from childlink.store.bulk import json_document, read_frame, require_columns
@@ -93,6 +93,12 @@ def upsert_cases(store: Store, *, run_id: str, cases: pl.DataFrame) -> pl.DataFr
             connection.execute(Case.__table__.insert(), new)
         if seen:
             table = Case.__table__
+            # A closed case set back to new/open (its evidence changed) loses
+            # its outcome; the 'closed' event keeps it.
+            keep_if_closed = {
+                c: case((bindparam("b_status") == "closed", table.c[c]), else_=null())
+                for c in ("outcome", "outcome_by", "outcome_at", "outcome_note")
+            }
             statement = (
                 table.update()
                 .where(table.c.case_id == bindparam("b_case_id"))
@@ -103,16 +109,10 @@ def upsert_cases(store: Store, *, run_id: str, cases: pl.DataFrame) -> pl.DataFr
                     status=bindparam("b_status"),
                     evidence_hash=bindparam("b_evidence_hash"),
                     last_seen_run_id=bindparam("b_run_id"),
+                    **keep_if_closed,
                 )
             )
             connection.execute(statement, seen)
-            # Reopened cases: clear the earlier outcome (kept in its 'closed' event).
-            connection.execute(
-                update(Case)
-                .where(Case.case_id.in_([r["b_case_id"] for r in seen if r["b_status"] != "closed"]))
-                .where(Case.outcome.is_not(None))
-                .values(outcome=None, outcome_by=None, outcome_at=None, outcome_note=None)
-            )
     return cases.with_columns(frame["case_id"])
 
 
@@ -169,7 +169,13 @@ def record_case_events(store: Store, *, run_id: str, events: pl.DataFrame) -> in
     _check_values(events, "event", CASE_EVENTS, "case events")
     at = utc_now()
     rows = [
-        {"case_id": e["case_id"], "event": e["event"], "detail": json_document(e.get("detail")), "run_id": run_id, "at": at}
+        {
+            "case_id": e["case_id"],
+            "event": e["event"],
+            "detail": json_document(e.get("detail")),
+            "run_id": run_id,
+            "at": at,
+        }
         for e in events.iter_rows(named=True)
     ]
     with store.engine.begin() as connection:

@@ -73,7 +73,8 @@ def _assignment_frame(run_id: str, assignments: pl.DataFrame) -> pl.DataFrame:
         raise ValueError(f"method must be one of {', '.join(MEMBER_METHODS)}, got {unknown['method'][0]!r}")
     foreign = frame.filter(~pl.col("entity_id").str.contains(r"^\d{6}-"))
     if foreign.height:
-        raise ValueError(f"entity ids must start with their county code ('<county>-P<counter>'), got {foreign['entity_id'][0]!r}")
+        example = foreign["entity_id"][0]
+        raise ValueError(f"entity ids must start with their county code ('<county>-P<counter>'), got {example!r}")
     duplicated = frame["mention_id"].is_duplicated()
     if duplicated.any():
         raise ValueError(f"a mention is assigned twice: {frame.filter(duplicated)['mention_id'][0]!r}")
@@ -229,7 +230,8 @@ def load_lineage(store: Store, *, run_id: str | None = None) -> pl.DataFrame:
 def entity_status(store: Store, *, entity_id: str) -> tuple[str, str | None]:
     """(status, superseded_by) of an entity; a clear error when it is unknown."""
     with store.engine.connect() as connection:
-        row = connection.execute(select(Entity.status, Entity.superseded_by).where(Entity.entity_id == entity_id)).first()
+        statement = select(Entity.status, Entity.superseded_by).where(Entity.entity_id == entity_id)
+        row = connection.execute(statement).first()
     if row is None:
         raise StoreError(f"no such entity: {entity_id}")
     return row[0], row[1]

@@ -14,10 +14,11 @@ from datetime import datetime
 import polars as pl
 from sqlalchemy import func, select, update
 
+from childlink.store.access import audit_in
 from childlink.store.bulk import json_document, read_frame, require_columns
 from childlink.store.engine import Store, StoreError
-from childlink.store.models import REVIEW_DECISIONS, ReviewDecision, ReviewItem, utc_now
-from childlink.store.access import audit_in
+from childlink.store.models import REVIEW_DECISIONS, ReviewDecision, ReviewItem, Run, utc_now
+from childlink.store.runs import run_county
 
 REVIEW_ITEM_SCHEMA = {
     "id": pl.Int64,
@@ -41,15 +42,22 @@ DECISION_SCHEMA = {
     "note": pl.Utf8,
     "review_item_id": pl.Int64,
 }
-_OPTIONAL_ITEM_COLUMNS = ("left_key", "right_key", "left_entity_id", "right_entity_id", "match_probability", "comparison")
+_OPTIONAL_ITEM_COLUMNS = (
+    "left_key",
+    "right_key",
+    "left_entity_id",
+    "right_entity_id",
+    "match_probability",
+    "comparison",
+)
 
 
 def add_review_items(store: Store, *, run_id: str, items: pl.DataFrame) -> int:
     """Queue pairs for review (``left_mention_id, right_mention_id`` and optionally
     ``left_key, right_key, left_entity_id, right_entity_id, match_probability,
     comparison``); ``comparison`` is a JSON document (struct, dict or JSON text)
-    of levels and weights. Open items of earlier runs are marked superseded.
-    Returns the number queued."""
+    of levels and weights. Open items of the county's earlier runs are marked
+    superseded. Returns the number queued."""
     require_columns(items, ("left_mention_id", "right_mention_id"), what="review items")
     rows = []
     for item in items.iter_rows(named=True):
@@ -60,9 +68,13 @@ def add_review_items(store: Store, *, run_id: str, items: pl.DataFrame) -> int:
         row["comparison"] = json_document(row["comparison"])
         rows.append(row)
     with store.engine.begin() as connection:
-        # The newest linkage run's queue replaces the older ones.
+        county = run_county(connection, run_id)
+        # The newest linkage run's queue replaces the county's older ones.
+        same_county = select(Run.run_id).where(Run.county == county, Run.run_id != run_id)
         connection.execute(
-            update(ReviewItem).where(ReviewItem.status == "open", ReviewItem.run_id != run_id).values(status="superseded")
+            update(ReviewItem)
+            .where(ReviewItem.status == "open", ReviewItem.run_id.in_(same_county))
+            .values(status="superseded")
         )
         if rows:
             connection.execute(ReviewItem.__table__.insert(), rows)
@@ -149,6 +161,10 @@ def load_review_decisions(store: Store, *, include_history: bool = False) -> pl.
         statement = select(*columns).order_by(table.c.id)
     else:
         newest = select(func.max(table.c.id).label("id")).group_by(table.c.left_key, table.c.right_key).subquery()
-        statement = select(*columns).join(newest, newest.c.id == table.c.id).order_by(table.c.left_key, table.c.right_key)
+        statement = (
+            select(*columns)
+            .join(newest, newest.c.id == table.c.id)
+            .order_by(table.c.left_key, table.c.right_key)
+        )
     with store.engine.connect() as connection:
         return read_frame(connection, statement, DECISION_SCHEMA)

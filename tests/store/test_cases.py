@@ -90,7 +90,15 @@ def test_outcome_closes_a_case_and_a_reopen_clears_it(store, run_id):
     upsert_cases(
         store,
         run_id=run_id,
-        cases=pl.DataFrame({"case_id": [case_id], "flag": ["should_exit"], "entity_id": ["220183-P0000000001"], "status": ["open"], "evidence_hash": ["new"]}),
+        cases=pl.DataFrame(
+            {
+                "case_id": [case_id],
+                "flag": ["should_exit"],
+                "entity_id": ["220183-P0000000001"],
+                "status": ["open"],
+                "evidence_hash": ["new"],
+            }
+        ),
     )
     reopened = load_cases(store).row(0, named=True)
     assert (reopened["status"], reopened["outcome"], reopened["evidence_hash"]) == ("open", None, "new")
@@ -105,9 +113,8 @@ def test_case_values_are_checked(store, run_id):
 
 
 def test_flags_round_trip_with_evidence(store, run_id):
-    case_id = upsert_cases(
-        store, run_id=run_id, cases=pl.DataFrame({"flag": ["suspected_eligible"], "entity_id": ["220183-P0000000001"], "status": ["new"]})
-    )["case_id"][0]
+    new_case = pl.DataFrame({"flag": ["suspected_eligible"], "entity_id": ["220183-P0000000001"], "status": ["new"]})
+    case_id = upsert_cases(store, run_id=run_id, cases=new_case)["case_id"][0]
     evidence = {"records": [{"source": "prison", "source_file": "prison_2026q3.xlsx", "row": 12, "start": "2025-01-02"}]}
     flags = pl.DataFrame(
         {

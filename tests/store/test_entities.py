@@ -78,23 +78,24 @@ def test_bulk_assignment_of_200k_mentions(store, run_id, batch_id):
     assert loaded.sort("row")["entity_id"].equals(moved["entity_id"])
 
 
+def _one(mention_id, entity_id="220183-P0000000001"):
+    return pl.DataFrame({"mention_id": [mention_id], "entity_id": [entity_id]})
+
+
 def test_assignment_frames_are_checked(store, run_id, batch_id):
     with pytest.raises(ValueError, match="missing column"):
         save_entity_assignments(store, run_id=run_id, assignments=pl.DataFrame({"mention_id": ["1:1:person"]}))
     with pytest.raises(ValueError, match="<batch_id>:<row>:<role>"):
-        save_entity_assignments(store, run_id=run_id, assignments=pl.DataFrame({"mention_id": ["x"], "entity_id": ["220183-P0000000001"]}))
+        save_entity_assignments(store, run_id=run_id, assignments=_one("x"))
     with pytest.raises(ValueError, match="county code"):
-        save_entity_assignments(store, run_id=run_id, assignments=pl.DataFrame({"mention_id": [f"{batch_id}:1:p"], "entity_id": ["E1"]}))
+        save_entity_assignments(store, run_id=run_id, assignments=_one(f"{batch_id}:1:p", "E1"))
     with pytest.raises(ValueError, match="assigned twice"):
-        save_entity_assignments(
-            store, run_id=run_id,
-            assignments=pl.DataFrame({"mention_id": [f"{batch_id}:1:p"] * 2, "entity_id": ["220183-P0000000001"] * 2}),
-        )
+        save_entity_assignments(store, run_id=run_id, assignments=pl.concat([_one(f"{batch_id}:1:p")] * 2))
     with pytest.raises(StoreError, match="batches that are not in the store: 999"):
-        save_entity_assignments(store, run_id=run_id, assignments=pl.DataFrame({"mention_id": ["999:1:p"], "entity_id": ["220183-P0000000001"]}))
+        save_entity_assignments(store, run_id=run_id, assignments=_one("999:1:p"))
     assert load_entity_assignments(store).is_empty()
     with pytest.raises(StoreError, match="no such run"):
-        save_entity_assignments(store, run_id="nope", assignments=pl.DataFrame({"mention_id": [f"{batch_id}:1:p"], "entity_id": ["220183-P0000000001"]}))
+        save_entity_assignments(store, run_id="nope", assignments=_one(f"{batch_id}:1:p"))
 
 
 def test_lineage_marks_merged_and_split_entities(store, run_id):

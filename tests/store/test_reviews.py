@@ -73,3 +73,10 @@ def test_decisions_are_checked(store):
         save_review_decision(store, left_key="a", right_key="b", decision="linked", decided_by="zhang", review_item_id=42)
     assert load_review_decisions(store).is_empty()
     assert load_audit_log(store).is_empty()
+
+
+def test_another_countys_queue_is_not_superseded(store, run_id):
+    add_review_items(store, run_id=run_id, items=_items())
+    elsewhere = start_run(store, kind="link", county="220381")
+    add_review_items(store, run_id=elsewhere, items=_items().head(1))
+    assert load_review_items(store, run_id=run_id)["status"].to_list() == ["open", "open"]
