@@ -7,6 +7,8 @@ number can be linked explicitly with a key ``"@<role>": entity_id``.
 
 from __future__ import annotations
 
+import calendar
+import tomllib
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -14,12 +16,26 @@ import polars as pl
 
 from childlink.rules.eligibility import Eligibility, evaluate_eligibility
 from childlink.rules.facts import Facts, build_facts
+from childlink.rules.flags import compare_with_register
+from childlink.resources import data_path
 from childlink.schema import exchange
 from childlink.settings import PolicySettings
 
 COUNTY = "220183"
 AS_OF = date(2026, 9, 30)
-POLICY = PolicySettings()
+
+
+def bundled_policy() -> PolicySettings:
+    """The documented defaults of data/settings.toml (independent of the environment)."""
+    with open(data_path("settings.toml"), "rb") as fh:
+        return PolicySettings.model_validate(tomllib.load(fh)["policy"])
+
+
+POLICY = bundled_policy()
+
+
+def policy_with(**values) -> PolicySettings:
+    return PolicySettings.model_validate(POLICY.model_dump() | values)
 
 
 def id_number(birth: date, serial: int, sex: str = "1", division: str = COUNTY) -> str:
@@ -33,6 +49,14 @@ def id_number(birth: date, serial: int, sex: str = "1", division: str = COUNTY) 
 
 def entity(id_no: str) -> str:
     return f"P{id_no}"
+
+
+def months_ago(months: int, days: int = 0) -> date:
+    """A date ``months`` calendar months (and ``days`` more days) before the as-of date."""
+    index = AS_OF.year * 12 + AS_OF.month - 1 - months
+    year, month = divmod(index, 12)
+    day = min(AS_OF.day, calendar.monthrange(year, month + 1)[1])
+    return date.fromordinal(date(year, month + 1, day).toordinal() - days)
 
 
 @dataclass
@@ -85,9 +109,17 @@ class County:
         records, assignments = self.frames()
         return build_facts(records, assignments, as_of=as_of, settings=policy)
 
-    def eligibility(self, as_of: date = AS_OF, policy: PolicySettings = POLICY) -> Eligibility:
-        return evaluate_eligibility(self.facts(as_of, policy), as_of=as_of, settings=policy, county=COUNTY)
+    def eligibility(self, as_of: date = AS_OF, policy: PolicySettings = POLICY, county: str = COUNTY) -> Eligibility:
+        return evaluate_eligibility(self.facts(as_of, policy), as_of=as_of, settings=policy, county=county)
 
-    def categories(self, child: str, as_of: date = AS_OF, policy: PolicySettings = POLICY) -> list[str]:
-        children = self.eligibility(as_of, policy).children.filter(pl.col("entity_id") == entity(child))
-        return children["categories"][0].to_list() if children.height else []
+    def child_row(self, child: str, as_of: date = AS_OF, policy: PolicySettings = POLICY, county: str = COUNTY) -> dict:
+        children = self.eligibility(as_of, policy, county).children.filter(pl.col("entity_id") == entity(child))
+        return children.row(0, named=True) if children.height else {}
+
+    def categories(self, child: str, as_of: date = AS_OF, policy: PolicySettings = POLICY, county: str = COUNTY) -> list[str]:
+        return list(self.child_row(child, as_of, policy, county).get("categories") or [])
+
+    def flags(self, as_of: date = AS_OF, policy: PolicySettings = POLICY, county: str = COUNTY) -> pl.DataFrame:
+        facts = self.facts(as_of, policy)
+        eligibility = evaluate_eligibility(facts, as_of=as_of, settings=policy, county=county)
+        return compare_with_register(facts, eligibility, as_of=as_of, settings=policy, county=county)
