@@ -18,12 +18,18 @@ import pandas as pd
 logging.getLogger("great_expectations").setLevel(logging.WARNING)
 
 import great_expectations as gx  # noqa: E402  (after the logging level is set)
+import great_expectations.execution_engine.pandas_execution_engine as _pandas_engine  # noqa: E402
 from great_expectations.core.expectation_suite import ExpectationSuite  # noqa: E402
 from great_expectations.data_context.types.base import (  # noqa: E402
     DataContextConfig,
     InMemoryStoreBackendDefaults,
     ProgressBarsConfig,
 )
+
+# GX fingerprints every pandas batch below this many bytes by hashing all its
+# cells (about a second per million rows). The batch is provenance we do not
+# use: the file's SHA-256 identifies the data in the store. Never fingerprint.
+_pandas_engine.HASH_THRESHOLD = 0
 
 # result_format for the runs: index lists of the failing elements, but only a
 # few example values (the index lists are what we join back to rows).

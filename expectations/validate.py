@@ -171,7 +171,6 @@ def _run_suites(suites: SourceSuites, frame: pl.DataFrame) -> tuple[list[CheckOu
     """Check outcomes and the failures as ``row, field, rule, value`` lines."""
     outcomes: list[CheckOutcome] = []
     parts: list[pl.DataFrame] = [pl.DataFrame(schema=ISSUE_COLUMNS)]
-    rows = frame.get_column(ROW)
 
     if suites.rows.expectations and frame.height:
         result = run_suite(suites.rows, _row_frame(suites, frame))
@@ -179,9 +178,10 @@ def _run_suites(suites: SourceSuites, frame: pl.DataFrame) -> tuple[list[CheckOu
             check = suites.check_of(item.expectation_config.meta)
             _raise_on_exception(item, check.name, suites)
             indices = item.result.get("unexpected_index_list") or []
-            failing_rows = rows.gather(indices) if indices else rows.clear()
-            parts.extend(_failure_lines(frame, failing_rows, check.fields, check.rule))
-            outcomes.append(CheckOutcome.of(check, item, failing_rows.len()))
+            # The row frame has the extract's row order, so GX's indices are positions.
+            hits = _cells(frame, check.fields)[indices] if indices else _cells(frame, check.fields).clear()
+            parts.append(_failure_lines(hits, check.fields, check.rule))
+            outcomes.append(CheckOutcome.of(check, item, hits.height))
 
     distinct = _distinct_values(suites, frame)
     if suites.values.expectations and any(s.len() for s in distinct.values()):
@@ -190,14 +190,14 @@ def _run_suites(suites: SourceSuites, frame: pl.DataFrame) -> tuple[list[CheckOu
             check = suites.check_of(item.expectation_config.meta)
             _raise_on_exception(item, check.name, suites)
             indices = item.result.get("unexpected_index_list") or []
-            field_name = check.fields[0]
+            cells = _cells(frame, check.fields)
             if indices:
                 bad_values = distinct[check.column].gather(indices)
-                failing_rows = frame.filter(pl.col(field_name).is_in(bad_values.implode())).get_column(ROW)
+                hits = cells.filter(pl.col(check.fields[0]).is_in(bad_values.implode()))
             else:
-                failing_rows = rows.clear()
-            parts.extend(_failure_lines(frame, failing_rows, check.fields, check.rule))
-            outcomes.append(CheckOutcome.of(check, item, failing_rows.len()))
+                hits = cells.clear()
+            parts.append(_failure_lines(hits, check.fields, check.rule))
+            outcomes.append(CheckOutcome.of(check, item, hits.height))
     else:
         outcomes.extend(CheckOutcome.not_run(c) for c in suites.checks.values() if c.target != ROWS)
     return outcomes, pl.concat(parts, how="vertical")
@@ -212,18 +212,27 @@ def _raise_on_exception(item, name: str, suites: SourceSuites) -> None:
         )
 
 
-def _failure_lines(frame: pl.DataFrame, rows: pl.Series, fields: tuple[str, ...], rule: str) -> list[pl.DataFrame]:
+def _cells(frame: pl.DataFrame, fields: tuple[str, ...]) -> pl.DataFrame:
+    """Only the row number and the cells a check is about (filtering all columns would copy them)."""
+    columns = [ROW]
+    for name in fields:
+        columns.append(name)
+        if f"{name}_raw" in frame.columns:
+            columns.append(f"{name}_raw")
+    return frame.select(columns)
+
+
+def _failure_lines(hits: pl.DataFrame, fields: tuple[str, ...], rule: str) -> pl.DataFrame:
     """One ``row, field, rule, value`` line per failing row; value = the raw cell."""
-    if rows.is_empty():
-        return []
-    hit = frame.filter(pl.col(ROW).is_in(rows.implode()))
     if len(fields) > 1:  # a required_any group: one line naming the whole group
-        return [hit.select(pl.col(ROW), field=pl.lit("|".join(fields)), rule=pl.lit(rule), value=pl.lit(None, pl.Utf8))]
+        return hits.select(
+            pl.col(ROW), field=pl.lit("|".join(fields)), rule=pl.lit(rule), value=pl.lit(None, pl.Utf8)
+        )
     name = fields[0]
-    raw = f"{name}_raw"
-    value = pl.col(raw).cast(pl.Utf8) if raw in frame.columns else pl.col(name).cast(pl.Utf8)
-    value = pl.coalesce(value, pl.col(name).cast(pl.Utf8))
-    return [hit.select(pl.col(ROW), field=pl.lit(name), rule=pl.lit(rule), value=value)]
+    value = pl.col(name).cast(pl.Utf8)
+    if f"{name}_raw" in hits.columns:
+        value = pl.coalesce(pl.col(f"{name}_raw").cast(pl.Utf8), value)
+    return hits.select(pl.col(ROW), field=pl.lit(name), rule=pl.lit(rule), value=value)
 
 
 def _issues(extract: Extract) -> pl.DataFrame:
