@@ -21,7 +21,7 @@ from connectors.normalise.result import Normalised, map_unique
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS = "10X98765432"  # index = weighted sum mod 11
-_CLEAN = r"^\d{17}[\dX]$"
+_CLEAN = r"^[0-9]{17}[0-9X]$"  # ASCII only: the regex engine's \d also matches full-width digits
 _SCIENTIFIC = re.compile(r"^[0-9]+(\.[0-9]+)?[eE][+-]?[0-9]+$")
 _NOISE = re.compile(r"[\s\"'`“”‘’]")
 PRECISION_LOST = "\x00sci"  # marker of a cleaned cell that was in scientific notation
