@@ -44,8 +44,11 @@ def derive_inputs(raws: dict[str, pl.Series], source: Source) -> tuple[dict[str,
 
 
 def _issue_frame(frame: pl.DataFrame, mask: pl.Expr, field_name: str, rule: str, value: pl.Expr) -> pl.DataFrame:
-    return frame.filter(mask.fill_null(False)).select(
-        pl.col(ROW), pl.lit(field_name).alias("field"), pl.lit(rule).alias("rule"), value.cast(pl.Utf8).alias("value")
+    # Select before filtering: the frame is wide and only two columns are kept.
+    return (
+        frame.select(pl.col(ROW), value.cast(pl.Utf8).alias("value"), mask.fill_null(False).alias("_hit"))
+        .filter(pl.col("_hit"))
+        .select(pl.col(ROW), pl.lit(field_name).alias("field"), pl.lit(rule).alias("rule"), pl.col("value"))
     )
 
 
@@ -157,10 +160,13 @@ def _duplicate_records(frame: pl.DataFrame, source: Source) -> list[pl.DataFrame
         return []
     complete = pl.all_horizontal([pl.col(k).is_not_null() for k in key])
     # Only rows whose key repeats can conflict; hash their content alone.
-    repeated = frame.filter(complete & pl.struct(key).is_duplicated())
+    content_columns = _content_columns(frame, source)
+    repeated = frame.select(ROW, *content_columns, *[f"{k}_raw" for k in key]).filter(
+        complete & pl.struct(key).is_duplicated()
+    )
     if repeated.height == 0:
         return []
-    content = pl.struct(_content_columns(repeated, source)).hash()
+    content = pl.struct(content_columns).hash()
     conflicting = repeated.filter(content.n_unique().over(key) > 1)
     return [_issue_frame(conflicting, pl.lit(True), k, "duplicate_record", pl.col(f"{k}_raw")) for k in key]
 
@@ -177,9 +183,9 @@ def _overlapping_records(frame: pl.DataFrame, source: Source) -> list[pl.DataFra
     if source.key == "medical_insurance" and "insured_year" in frame.columns:
         group.append("insured_year")  # one record per person per insured year
     spans = (
-        frame.filter(pl.col(person).is_not_null() & pl.col(start).is_not_null())
+        frame.select(ROW, *group, pl.col(start).alias("_start"), end.alias("_end"))
+        .filter(pl.col(person).is_not_null() & pl.col("_start").is_not_null())
         .filter(pl.col(person).is_duplicated())
-        .select(ROW, *group, pl.col(start).alias("_start"), end.alias("_end"))
         .sort([*group, "_start", ROW])
         .with_columns(_prev_end=pl.col("_end").cum_max().shift(1).over(group))
     )
