@@ -1,0 +1,238 @@
+"""policy §2.1: one table per flag, on small hand-made counties."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import polars as pl
+import pytest
+
+from tests.rules.scenario import County, entity, months_ago
+from tests.rules.test_eligibility import dead, disability, prison, work
+
+
+def register(c: County, child: str, category: str, **fields) -> None:
+    c.add("child_register", id_number=child, name="童", category=category, registered_on=date(2025, 1, 1),
+          township_division="220183100", **fields)
+
+
+def enrol(c: County, child: str, status: str = "studying") -> None:
+    c.add("student_roll", id_number=child, name="童", school="某小学", status=status, enrolled_date=date(2022, 9, 1),
+          status_date=months_ago(2) if status != "studying" else None)
+
+
+def flags_of(c: County, child: str) -> pl.DataFrame:
+    return c.flags().filter(pl.col("entity_id") == entity(child))
+
+
+def lead(c: County, child: str) -> tuple[str | None, str | None, str | None]:
+    """(flag, category label, cause) of the child's one register lead, if any."""
+    rows = flags_of(c, child).filter(pl.col("flag").is_in(["suspected_eligible", "category_change", "should_exit",
+                                                             "cannot_verify"]))
+    assert rows.height <= 1
+    if rows.height == 0:
+        return None, None, None
+    return rows["flag"][0], rows["category"][0], rows["cause"][0]
+
+
+# -- register leads -------------------------------------------------------------------
+
+
+def suspected_orphan(c):
+    child, f, m = c.family()
+    dead(c, f), dead(c, m)
+    enrol(c, child)
+    return child
+
+
+def registered_and_holds(c):
+    child = suspected_orphan(c)
+    register(c, child, "social_orphan", father_status="死亡", mother_status="死亡")
+    return child
+
+
+def exited_register_row_is_not_on_register(c):
+    child = suspected_orphan(c)
+    register(c, child, "social_orphan", status="exited", exit_date=date(2025, 6, 1))
+    return child
+
+
+def exit_date_overrides_status(c):
+    child = suspected_orphan(c)
+    register(c, child, "social_orphan", status="active", exit_date=date(2025, 6, 1))
+    return child
+
+
+def child_died(c):
+    child, f, m = c.family()
+    register(c, child, "own_difficulty", sub_category="disabled_child")
+    disability(c, child, "4", "2")
+    dead(c, child, months_ago(1))
+    return child
+
+
+def child_adopted(c):
+    child = registered_and_holds(c)
+    c.add("adoption", id_number=child, name="童", adopter1_name="养父", registration_date=months_ago(2))
+    return child
+
+
+def left_behind_aged_out(c):
+    child, f, m = c.family(child_birth=date(2010, 3, 1))
+    register(c, child, "left_behind", father_status="外出务工", mother_status="外出务工")
+    work(c, f, months_ago(20)), work(c, m, months_ago(20))
+    enrol(c, child)
+    return child
+
+
+def left_behind_aged_out_but_disabled(c):
+    child = left_behind_aged_out(c)
+    disability(c, child, "4", "3")
+    return child
+
+
+def parent_released(c):
+    child, f, m = c.family()
+    register(c, child, "de_facto_unsupported", father_status="服刑", mother_status="死亡")
+    dead(c, m)
+    prison(c, f, months_ago(30), sentence_term="有期徒刑二年", release_date=months_ago(6), release_type="completed")
+    enrol(c, child)
+    return child
+
+
+def certificate_cancelled(c):
+    child, f, m = c.family()
+    register(c, child, "own_difficulty", sub_category="disabled_child", basis="持证残疾儿童")
+    disability(c, child, "4", "2", cancelled_date=months_ago(3))
+    enrol(c, child)
+    return child
+
+
+def moved_away(c):
+    child = registered_and_holds(c)
+    c.rows["hukou_population"][2].update(status="moved_out", status_date=months_ago(2), moved_out_to_division="440305")
+    return child
+
+
+def no_prison_record(c):
+    child, f, m = c.family()
+    register(c, child, "de_facto_unsupported", father_status="服刑", mother_status="死亡")
+    dead(c, m)
+    enrol(c, child)
+    return child
+
+
+def parents_home_but_child_disabled(c):
+    child, f, m = c.family()
+    register(c, child, "left_behind", father_status="外出务工", mother_status="外出务工")
+    work(c, f, months_ago(30), months_ago(3)), work(c, m, months_ago(30), months_ago(3))
+    disability(c, child, "1", "2")
+    enrol(c, child)
+    return child
+
+
+def parents_home(c):
+    child, f, m = c.family()
+    register(c, child, "left_behind", father_status="外出务工", mother_status="外出务工")
+    work(c, f, months_ago(30), months_ago(3)), work(c, m, months_ago(30), months_ago(3))
+    enrol(c, child)
+    return child
+
+
+LEAD_CASES = [
+    (suspected_orphan, ("suspected_eligible", "社会散居孤儿", "not_on_register")),
+    (registered_and_holds, (None, None, None)),
+    (exited_register_row_is_not_on_register, ("suspected_eligible", "社会散居孤儿", "not_on_register")),
+    (exit_date_overrides_status, ("suspected_eligible", "社会散居孤儿", "not_on_register")),
+    (child_died, ("should_exit", "自身困境儿童", "died")),
+    (child_adopted, ("should_exit", "社会散居孤儿", "adopted")),
+    (left_behind_aged_out, ("should_exit", "留守儿童", "aged_out")),
+    (left_behind_aged_out_but_disabled, ("category_change", "自身困境儿童", "now:own_difficulty")),
+    (parent_released, ("should_exit", "事实无人抚养儿童", "situation_ended:death,restriction")),
+    (certificate_cancelled, ("should_exit", "自身困境儿童", "situation_ended:disability")),
+    (moved_away, ("should_exit", "社会散居孤儿", "moved_away")),
+    (no_prison_record, ("cannot_verify", "事实无人抚养儿童", "no_record:f:restriction")),
+    (parents_home_but_child_disabled, ("category_change", "自身困境儿童", "now:own_difficulty")),
+    (parents_home, ("should_exit", "留守儿童", "situation_ended:work_away")),
+]
+
+
+@pytest.mark.parametrize(("build", "expected"), LEAD_CASES, ids=[b.__name__ for b, _ in LEAD_CASES])
+def test_register_leads_2_1(build, expected):
+    c = County()
+    child = build(c)
+    assert lead(c, child) == expected
+
+
+def test_cannot_verify_is_never_should_exit():
+    c = County()
+    child = no_prison_record(c)
+    flags = flags_of(c, child)
+    assert "should_exit" not in flags["flag"].to_list()
+    assert "数据缺口" in flags.filter(pl.col("flag") == "cannot_verify")["reason"][0]
+
+
+def test_flag_columns_and_evidence():
+    c = County()
+    child = parent_released(c)
+    row = flags_of(c, child).filter(pl.col("flag") == "should_exit").row(0, named=True)
+    assert len(row["child_id_number"]) == 18 and row["child_id_number"] == child
+    assert row["township"] == "220183100"
+    assert row["rule"] and row["clause"].startswith("policy §2.1")
+    evidence = json.loads(row["evidence"])
+    assert {"child_register_2026q3.csv", "prison_2026q3.csv"} <= {e["source_file"] for e in evidence}
+    assert all({"source_file", "row", "start", "end"} <= set(e) for e in evidence)
+    assert row["link_probability"] == pytest.approx(0.99)
+    assert "已释放" in row["reason"]
+
+
+# -- emergency ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("who", "when", "expected"), [
+    ("child", months_ago(1), "c:injured"),
+    ("father", months_ago(2), "f:injured"),
+    ("mother", months_ago(4), None),  # before the quarter ending at the as-of date
+])
+def test_emergency_2_1_3(who, when, expected):
+    c = County()
+    child, f, m = c.family()
+    person = {"child": child, "father": f, "mother": m}[who]
+    c.add("emergency", event_name="暴雨洪涝", event_date=when, id_number=person, name="受灾", impact="injured")
+    rows = flags_of(c, child).filter(pl.col("flag") == "emergency")
+    assert (rows["cause"][0] if rows.height else None) == expected
+
+
+# -- dropout risk -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("birth", "status", "registered", "expected"), [
+    (date(2016, 5, 1), None, True, "school:missing"),
+    (date(2016, 5, 1), "dropped_out", True, "school:dropped_out"),
+    (date(2016, 5, 1), "suspended", True, "school:suspended"),
+    (date(2016, 5, 1), "studying", True, None),
+    (date(2016, 5, 1), None, False, None),  # neither registered nor flagged
+    (date(2021, 5, 1), None, True, None),  # 5 on 1 September
+    (date(2010, 5, 1), None, True, None),  # 16 on 1 September
+])
+def test_dropout_risk_2_1(birth, status, registered, expected):
+    c = County()
+    child, f, m = c.family(child_birth=birth)
+    disability(c, child, "4", "2")
+    if registered:
+        register(c, child, "own_difficulty", sub_category="disabled_child")
+    else:
+        c.rows.pop("disability")
+    if status:
+        enrol(c, child, status)
+    rows = flags_of(c, child).filter(pl.col("flag") == "dropout_risk")
+    assert (rows["cause"][0] if rows.height else None) == expected
+
+
+def test_flagged_child_gets_dropout_risk():
+    c = County()
+    child, f, m = c.family()
+    dead(c, f), dead(c, m)
+    flags = set(flags_of(c, child)["flag"].to_list())
+    assert flags == {"suspected_eligible", "dropout_risk"}
