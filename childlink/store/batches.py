@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 import polars as pl
-from sqlalchemy import select, update
+from sqlalchemy import Connection, select, update
 from sqlalchemy.exc import IntegrityError
 
 from childlink.store.bulk import insert_frame, read_frame, require_columns
@@ -67,7 +69,7 @@ def find_accepted_batch(store: Store, *, source: str | None, checksum: str) -> B
     """The accepted batch of this source with this file checksum, or None."""
     statement = select(Batch.__table__).where(
         Batch.source.is_(None) if source is None else Batch.source == source,
-        Batch.checksum == checksum,
+        Batch.checksum == checksum.lower(),
         Batch.status == "accepted",
     )
     with store.engine.connect() as connection:
@@ -108,41 +110,80 @@ def record_batch(
 
     An accepted batch is unique per (source, checksum): recording the same file
     again raises :class:`BatchAlreadyIngested` (carrying the existing batch id)
-    and changes nothing. Rejected attempts are all kept.
+    and changes nothing. Rejected attempts are all kept. To store an accepted
+    file's rows, quarantine and flags all or nothing, use
+    ``childlink.store.records.save_accepted_batch``.
     """
+    fields = {k: v for k, v in locals().items() if k != "store"}
+    with batch_transaction(store, **fields) as (_connection, batch_id):
+        return batch_id
+
+
+@contextmanager
+def batch_transaction(store: Store, **fields: Any) -> Iterator[tuple[Connection, int]]:
+    """Insert a batch row (``record_batch``'s fields) and yield ``(connection, batch_id)``.
+
+    Whatever the caller writes with the connection commits or rolls back
+    together with the batch row.
+    """
+    values = _batch_values(**fields)
+    source, checksum = values["source"], values["checksum"]
+    if values["status"] == "accepted" and (existing := find_accepted_batch(store, source=source, checksum=checksum)):
+        raise BatchAlreadyIngested(source=source, checksum=checksum, batch_id=existing.batch_id)
+    try:
+        with store.engine.begin() as connection:
+            statement = Batch.__table__.insert().values(**values).returning(Batch.batch_id)
+            batch_id = connection.execute(statement).scalar_one()
+            yield connection, batch_id
+    except IntegrityError as exc:
+        # Another process recorded the same file between our check and insert.
+        existing = find_accepted_batch(store, source=source, checksum=checksum)
+        if values["status"] == "accepted" and existing is not None:
+            raise BatchAlreadyIngested(source=source, checksum=checksum, batch_id=existing.batch_id) from exc
+        raise
+
+
+def _batch_values(
+    *,
+    run_id: str,
+    source_file: str,
+    source: str | None,
+    checksum: str,
+    status: str,
+    sheet: str | int | None = None,
+    ingested_at: datetime | None = None,
+    **optional: Any,
+) -> dict[str, Any]:
     if status not in BATCH_STATUSES:
         raise ValueError(f"batch status must be one of {', '.join(BATCH_STATUSES)}, got {status!r}")
     if len(checksum) != 64:
         raise ValueError(f"checksum must be a sha256 hex digest (64 characters), got {checksum!r}")
-    values = dict(
+    unknown = set(optional) - _OPTIONAL_BATCH_FIELDS
+    if unknown:
+        raise TypeError(f"unknown batch field(s): {', '.join(sorted(unknown))}")
+    return dict(
+        {name: optional.get(name) for name in _OPTIONAL_BATCH_FIELDS},
         run_id=run_id,
         source_file=source_file,
         source=source,
         checksum=checksum.lower(),
         status=status,
-        rows_read=rows_read,
-        rows_accepted=rows_accepted,
-        rows_quarantined=rows_quarantined,
-        message=message,
-        reject_rule=reject_rule,
-        encoding=encoding,
         sheet=None if sheet is None else str(sheet),
-        header_row=header_row,
-        extract_date=extract_date,
-        records_path=records_path,
         ingested_at=ingested_at or utc_now(),
     )
-    if status == "accepted" and (existing := find_accepted_batch(store, source=source, checksum=values["checksum"])):
-        raise BatchAlreadyIngested(source=source, checksum=checksum, batch_id=existing.batch_id)
-    try:
-        with store.engine.begin() as connection:
-            return connection.execute(Batch.__table__.insert().values(**values).returning(Batch.batch_id)).scalar_one()
-    except IntegrityError as exc:
-        # Another process recorded the same file between our check and insert.
-        existing = find_accepted_batch(store, source=source, checksum=values["checksum"])
-        if status == "accepted" and existing is not None:
-            raise BatchAlreadyIngested(source=source, checksum=checksum, batch_id=existing.batch_id) from exc
-        raise
+
+
+_OPTIONAL_BATCH_FIELDS = {
+    "rows_read",
+    "rows_accepted",
+    "rows_quarantined",
+    "message",
+    "reject_rule",
+    "encoding",
+    "header_row",
+    "extract_date",
+    "records_path",
+}
 
 
 def set_records_path(store: Store, *, batch_id: int, records_path: str) -> None:
@@ -213,16 +254,24 @@ def _issues_frame(batch_id: int, rows: pl.DataFrame, *, what: str) -> pl.DataFra
 
 def add_quarantine_rows(store: Store, *, batch_id: int, rows: pl.DataFrame) -> int:
     """Store a batch's quarantine lines (``row, field, rule, value, message_zh``); returns the count."""
-    frame = _issues_frame(batch_id, rows, what="quarantine rows")
     with store.engine.begin() as connection:
-        return insert_frame(connection, QuarantineRow.__table__, frame)
+        return insert_quarantine_rows(connection, batch_id=batch_id, rows=rows)
 
 
 def add_field_flags(store: Store, *, batch_id: int, flags: pl.DataFrame) -> int:
     """Store the field flags kept on a batch's accepted rows (``row, field, rule, value``); bulk path."""
-    frame = _issues_frame(batch_id, flags, what="field flags")
     with store.engine.begin() as connection:
-        return insert_frame(connection, FieldFlag.__table__, frame)
+        return insert_field_flags(connection, batch_id=batch_id, flags=flags)
+
+
+def insert_quarantine_rows(connection: Connection, *, batch_id: int, rows: pl.DataFrame) -> int:
+    """:func:`add_quarantine_rows` inside the caller's transaction."""
+    return insert_frame(connection, QuarantineRow.__table__, _issues_frame(batch_id, rows, what="quarantine rows"))
+
+
+def insert_field_flags(connection: Connection, *, batch_id: int, flags: pl.DataFrame) -> int:
+    """:func:`add_field_flags` inside the caller's transaction."""
+    return insert_frame(connection, FieldFlag.__table__, _issues_frame(batch_id, flags, what="field flags"))
 
 
 def _load_issues(store: Store, table: Any, batch_ids: list[int] | None) -> pl.DataFrame:

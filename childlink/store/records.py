@@ -9,13 +9,23 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 
 import polars as pl
 
-from childlink.store.batches import get_batch, latest_batches, set_records_path
+from sqlalchemy import update
+
+from childlink.store.batches import (
+    batch_transaction,
+    get_batch,
+    insert_field_flags,
+    insert_quarantine_rows,
+    latest_batches,
+    set_records_path,
+)
 from childlink.store.engine import Store, StoreError
+from childlink.store.models import Batch
 
 RECORDS_DIR = "records"
 _SAFE_SOURCE = re.compile(r"^[a-z0-9_]+$")
@@ -38,7 +48,12 @@ def write_batch_records(store: Store, *, batch_id: int, source: str, frame: pl.D
     batch = get_batch(store, batch_id=batch_id)
     if batch.source != source:
         raise StoreError(f"batch {batch_id} is of source {batch.source}, not {source}")
-    target = store.data_dir / relative
+    _write_parquet(store.data_dir / relative, frame)
+    set_records_path(store, batch_id=batch_id, records_path=relative)
+    return relative
+
+
+def _write_parquet(target: Path, frame: pl.DataFrame) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
     try:
@@ -46,8 +61,68 @@ def write_batch_records(store: Store, *, batch_id: int, source: str, frame: pl.D
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)
-    set_records_path(store, batch_id=batch_id, records_path=relative)
-    return relative
+
+
+def save_accepted_batch(
+    store: Store,
+    *,
+    run_id: str,
+    source_file: str,
+    source: str,
+    checksum: str,
+    records: pl.DataFrame,
+    quarantine: pl.DataFrame | None = None,
+    field_flags: pl.DataFrame | None = None,
+    rows_read: int | None = None,
+    message: str | None = None,
+    encoding: str | None = None,
+    sheet: str | int | None = None,
+    header_row: int | None = None,
+    extract_date: date | None = None,
+    ingested_at: datetime | None = None,
+) -> int:
+    """Everything an accepted file leaves in the store, all or nothing; returns the batch id.
+
+    The batch row, its Parquet records, quarantine lines and field flags are
+    written in one transaction; if any part fails nothing is kept (the
+    Parquet file is removed), so a file whose intake broke off can simply be
+    ingested again. Counts: ``rows_accepted`` is ``records.height``,
+    ``rows_quarantined`` the distinct quarantined rows, ``rows_read`` their
+    sum unless given. Raises ``BatchAlreadyIngested`` for a file already accepted.
+    """
+    quarantined = 0 if quarantine is None or quarantine.is_empty() else quarantine["row"].n_unique()
+    target: Path | None = None
+    try:
+        with batch_transaction(
+            store,
+            run_id=run_id,
+            source_file=source_file,
+            source=source,
+            checksum=checksum,
+            status="accepted",
+            rows_read=records.height + quarantined if rows_read is None else rows_read,
+            rows_accepted=records.height,
+            rows_quarantined=quarantined,
+            message=message,
+            encoding=encoding,
+            sheet=sheet,
+            header_row=header_row,
+            extract_date=extract_date,
+            ingested_at=ingested_at,
+        ) as (connection, batch_id):
+            relative = records_relative_path(source=source, batch_id=batch_id)
+            target = store.data_dir / relative
+            _write_parquet(target, records)
+            connection.execute(update(Batch).where(Batch.batch_id == batch_id).values(records_path=relative))
+            if quarantine is not None:
+                insert_quarantine_rows(connection, batch_id=batch_id, rows=quarantine)
+            if field_flags is not None:
+                insert_field_flags(connection, batch_id=batch_id, flags=field_flags)
+    except BaseException:
+        if target is not None:
+            target.unlink(missing_ok=True)
+        raise
+    return batch_id
 
 
 def batch_records_path(store: Store, *, batch_id: int) -> Path:

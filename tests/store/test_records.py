@@ -4,8 +4,20 @@ import polars as pl
 import pytest
 
 from childlink.store import StoreError
-from childlink.store.records import read_batch_records, read_current_records, write_batch_records
-from childlink.store.repository import get_batch, record_batch
+from childlink.store.records import (
+    read_batch_records,
+    read_current_records,
+    save_accepted_batch,
+    write_batch_records,
+)
+from childlink.store.repository import (
+    BatchAlreadyIngested,
+    get_batch,
+    list_batches,
+    load_field_flags,
+    load_quarantine_rows,
+    record_batch,
+)
 
 
 def test_records_round_trip_through_parquet(store, run_id):
@@ -49,3 +61,31 @@ def test_current_records_are_the_latest_batches(store, run_id):
     assert list(current) == [new]
     source, frame = current[new]
     assert source == "prison" and frame["row"].to_list() == [new]
+
+
+def test_an_accepted_batch_is_saved_all_or_nothing(store, run_id):
+    records = pl.DataFrame({"row": [1, 2, 4], "name": ["张伟", "李娜", "王芳"]})
+    quarantine = pl.DataFrame({"row": [3, 3], "field": ["id_number", "name"], "rule": ["id_check_digit", "required_missing"]})
+    flags = pl.DataFrame({"row": [2], "field": ["birth_date"], "rule": ["date_implausible"], "value": ["1900-01-01"]})
+    batch_id = save_accepted_batch(
+        store, run_id=run_id, source_file="prison_2026q3.xlsx", source="prison", checksum="e" * 64,
+        records=records, quarantine=quarantine, field_flags=flags, extract_date=date(2026, 9, 30),
+    )
+    batch = get_batch(store, batch_id=batch_id)
+    assert (batch.rows_read, batch.rows_accepted, batch.rows_quarantined) == (4, 3, 1)
+    assert read_batch_records(store, batch_id=batch_id).equals(records)
+    assert load_quarantine_rows(store, batch_ids=[batch_id]).height == 2
+    assert load_field_flags(store, batch_ids=[batch_id]).height == 1
+    with pytest.raises(BatchAlreadyIngested):
+        save_accepted_batch(store, run_id=run_id, source_file="again.xlsx", source="prison", checksum="E" * 64, records=records)
+
+    # A broken quarantine frame: no batch, no file, and the same file can be ingested later.
+    with pytest.raises(ValueError, match="missing column"):
+        save_accepted_batch(
+            store, run_id=run_id, source_file="death.csv", source="death", checksum="f" * 64,
+            records=records, quarantine=pl.DataFrame({"row": [1]}),
+        )
+    assert list_batches(store) == [batch]
+    assert not (store.data_dir / "records" / "death").exists() or not any((store.data_dir / "records" / "death").iterdir())
+    again = save_accepted_batch(store, run_id=run_id, source_file="death.csv", source="death", checksum="f" * 64, records=records)
+    assert get_batch(store, batch_id=again).records_path == f"records/death/{again}.parquet"
