@@ -2,7 +2,7 @@ from datetime import date
 
 import polars as pl
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from connectors.normalise.dates import normalise_date
@@ -87,4 +87,10 @@ def test_excel_serials_round_trip(day):
     serial = (day - date(1899, 12, 30)).days
     if serial <= 60:
         serial -= 1  # Excel's fictitious 1900-02-29 shifts early serials by one
+    assume(not 1900 <= serial <= 2100)  # bare years win over serials (1905-03-14 … 1905-09-01)
     assert run([str(serial)]).value.to_list() == [day]
+
+
+def test_integers_between_1900_and_2100_are_years_not_serials():
+    assert run(["1918"]).value.to_list() == [date(1918, 1, 1)]
+    assert run(["1918"]).derived["_precision"].to_list() == ["year"]
