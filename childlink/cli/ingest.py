@@ -111,34 +111,31 @@ class _IntakeProgress:
 
 
 def _print_results(result) -> None:
-    table = Table(title=f"导入结果 / Intake results（运行 {result.run_id}）", show_lines=False)
-    for header, justify in (
-        ("文件 / file", "left"),
-        ("来源 / source", "left"),
-        ("状态 / status", "left"),
-        ("读取 / read", "right"),
-        ("通过 / accepted", "right"),
-        ("隔离 / quarantined", "right"),
-        ("说明 / message", "left"),
-    ):
-        table.add_column(header, justify=justify, overflow="fold")
+    table = Table(title=f"导入结果 / Intake results（运行 {result.run_id}）")
+    table.add_column("文件 / file", no_wrap=True)
+    table.add_column("状态 / status", no_wrap=True)
+    for header in ("读取 / read", "通过 / accepted", "隔离 / quarantined"):
+        table.add_column(header, justify="right")
     for r in result.files:
         table.add_row(
             r.source_file,
-            r.source or "—",
             STATUS_ZH.get(r.status, r.status),
             str(r.rows_read),
             str(r.rows_accepted),
             str(r.rows_quarantined),
-            r.message,
         )
     console.print(table)
+    # Messages under the table: they are long sentences and would be folded to pieces in a column.
+    for r in result.files:
+        if r.message:
+            console.print(f"• {r.source_file}：{r.message}", soft_wrap=True, highlight=False)
     s = result.summary
     check = "[green]✓[/]" if s["reconciled"] else "[red]✗[/]"
     console.print(
         f"合计 / totals: {s['files']} 个文件（导入 {s['accepted']}，拒收 {s['rejected']}，跳过 {s['skipped']}）；"
-        f"读取 {s['rows_read']} 行 = 通过 {s['rows_accepted']} + 隔离 {s['rows_quarantined']} {check}"
+        f"读取 {s['rows_read']} 行 = 通过 {s['rows_accepted']} + 隔离 {s['rows_quarantined']} {check}",
+        soft_wrap=True,
     )
-    console.print(f"结果 / results: {result.intake_csv}")
-    console.print(f"  隔离明细 / quarantine: {result.quarantine_csv}")
-    console.print(f"  校验报告 / validation reports: {result.validation_dir}")
+    console.print(f"结果 / results: {result.intake_csv}", soft_wrap=True, highlight=False)
+    console.print(f"  隔离明细 / quarantine: {result.quarantine_csv}", soft_wrap=True, highlight=False)
+    console.print(f"  校验报告 / validation reports: {result.validation_dir}", soft_wrap=True, highlight=False)
