@@ -8,13 +8,14 @@ from the byte offset after the header, every column as text.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 from pathlib import Path
 
 import polars as pl
 
 from childlink.schema import exchange
-from connectors.encodings import UTF8_BOM, decode_text
+from connectors.encodings import UTF8_BOM, decode_text, detect_encoding, is_strict_utf8, resolve_encoding
 from connectors.extract import FileRejected
 from connectors.grid import HEAD_RECORDS, Grid, cell_columns
 from connectors.layout import is_note_cells
@@ -87,19 +88,23 @@ class CsvSource:
     def __init__(self, path: Path, *, encoding_override: str | None = None):
         self.path = path
         data = path.read_bytes()
-        text, self.encoding = decode_text(data, file=path.name, override=encoding_override)
-        if self.encoding == "gb18030":
+        self.checksum = hashlib.sha256(data).hexdigest()
+        override = resolve_encoding(encoding_override, file=path.name)
+        encoding = override or detect_encoding(data, file=path.name)
+        if encoding == "gb18030" or (override and not is_strict_utf8(data)):
+            # polars reads UTF-8 only: decode strictly here and hand it UTF-8.
+            text, encoding = decode_text(data, file=path.name, override=encoding)
             self.buf = text.encode("utf-8")
         else:
             self.buf = data[len(UTF8_BOM):] if data.startswith(UTF8_BOM) else data
-        del text
+        self.encoding = encoding
         self.spans = split_records(self.buf, HEAD_RECORDS)
         self.records = [self.buf[s:e].decode("utf-8").rstrip("\r\n") for s, e in self.spans]
         self.delimiters = [delimiter_of(r) for r in self.records]
 
     def grid(self) -> Grid:
         head: list[list[str | None]] = [parse_record(r, d) if r.strip() else [] for r, d in zip(self.records, self.delimiters, strict=True)]
-        return Grid(head=head, load_body=self.load_body, encoding=self.encoding)
+        return Grid(head=head, load_body=self.load_body, encoding=self.encoding, checksum=self.checksum)
 
     def load_body(self, first_record: int, width: int, header_record: int) -> pl.DataFrame:
         delimiter = self.delimiters[header_record]

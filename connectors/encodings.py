@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+import polars as pl
+
 from childlink.schema import exchange
 from connectors.extract import FileRejected
 
@@ -42,6 +44,12 @@ def _reject(file: str, detail: str) -> FileRejected:
     return FileRejected(rule.rule, rule.message_zh, file=file, detail=detail)
 
 
+def _looks_like_utf16(data: bytes) -> bool:
+    """A UTF-16 byte-order mark, or the NUL bytes UTF-16 puts in Latin and digit text."""
+    head = data[:200]
+    return data.startswith(_UTF16_BOMS) or (len(head) >= 4 and head.count(b"\x00") * 4 >= len(head))
+
+
 def _looks_like_big5(data: bytes, text: str) -> bool:
     """Big5 bytes often decode as gb18030 too, as rare characters.
 
@@ -66,8 +74,20 @@ def _looks_like_big5(data: bytes, text: str) -> bool:
     return common / len(cjk) < 0.5
 
 
+def is_strict_utf8(data: bytes) -> bool:
+    """Whether the bytes are valid UTF-8 (checked in Rust: several times faster than decoding)."""
+    try:
+        pl.Series([data], dtype=pl.Binary).cast(pl.Utf8, strict=True)
+    except pl.exceptions.PolarsError:
+        return False
+    return True
+
+
 def detect_encoding(data: bytes, *, file: str) -> str:
     """The encoding of a CSV file's bytes (see ``detect_and_decode``)."""
+    body = data[len(UTF8_BOM):] if data.startswith(UTF8_BOM) else data
+    if not _looks_like_utf16(data) and is_strict_utf8(body):
+        return "utf-8-sig" if data.startswith(UTF8_BOM) else "utf-8"
     return detect_and_decode(data, file=file)[0]
 
 
@@ -83,7 +103,7 @@ def detect_and_decode(data: bytes, *, file: str) -> tuple[str, str]:
             return "utf-8-sig", data[len(UTF8_BOM):].decode("utf-8")
         except UnicodeDecodeError as exc:
             raise _reject(file, f"UTF-8 BOM but invalid UTF-8 at byte {exc.start + 3}") from None
-    if data.startswith(_UTF16_BOMS) or (len(data) >= 4 and data[:200].count(b"\x00") * 4 >= min(len(data), 200)):
+    if _looks_like_utf16(data):
         raise _reject(file, f"UTF-16 ('Unicode text') is not accepted; {_ASK_FOR_UTF8}")
     try:
         return "utf-8", data.decode("utf-8")

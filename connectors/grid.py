@@ -24,6 +24,7 @@ class Grid:
     encoding: str | None = None
     sheet: str | None = None
     date1904: bool = False
+    checksum: str | None = None  # sha256 of the file when the reader already hashed its bytes
 
 
 def cell_columns(width: int) -> list[str]:

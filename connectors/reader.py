@@ -100,7 +100,7 @@ def read_extract(
         source=spec_source.key,
         frame=frame,
         issues=issues,
-        checksum=file_checksum(path),
+        checksum=grid.checksum or file_checksum(path),
         sheet=grid.sheet,
         encoding=grid.encoding,
         header_row=layout.header_record + 1,

@@ -27,6 +27,7 @@ def test_accepted_encodings_are_detected(data, expected):
         TEXT.encode("utf-16"),  # with BOM
         b"\xfe\xff" + TEXT.encode("utf-16-be"),
         TEXT.encode("utf-16-le"),  # no BOM: NUL bytes
+        "id,name\n1,2\n".encode("utf-16-le"),  # NUL bytes are valid UTF-8 but never CSV text
         "公民身份號碼,姓名,戶籍地址\n張三豐,臺灣省\n".encode("big5"),
         b"\x80\x81\xfe\xff\x00abc",
         b"caf\xe9,na\xefve\n",  # latin-1, no Chinese text
