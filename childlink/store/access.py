@@ -26,7 +26,7 @@ def log_audit(
     store: Store, *, actor: str, action: str, target: str | None = None, detail: dict[str, Any] | None = None
 ) -> int:
     """Append one audit entry and return its id."""
-    with store.engine.begin() as connection:
+    with store.begin() as connection:
         return audit_in(connection, actor=actor, action=action, target=target, detail=detail)
 
 
@@ -76,7 +76,7 @@ def load_audit_log(
 
 def save_role(store: Store, *, role: str, permissions: list[str], description: str | None = None) -> None:
     """Create or replace a role and its permissions (e.g. ``view_hiv``, ``reveal_id_number``)."""
-    with store.engine.begin() as connection:
+    with store.begin() as connection:
         existing = connection.execute(select(Role.role).where(Role.role == role)).first()
         values = {"permissions": sorted(set(permissions)), "description": description}
         if existing:
@@ -87,7 +87,7 @@ def save_role(store: Store, *, role: str, permissions: list[str], description: s
 
 def add_user(store: Store, *, user_id: str, display_name: str, county: str | None = None) -> None:
     """Create a user (county None = province level)."""
-    with store.engine.begin() as connection:
+    with store.begin() as connection:
         connection.execute(
             User.__table__.insert().values(
                 user_id=user_id, display_name=display_name, county=county, active=True, created_at=utc_now()
@@ -97,7 +97,7 @@ def add_user(store: Store, *, user_id: str, display_name: str, county: str | Non
 
 def grant_role(store: Store, *, user_id: str, role: str, granted_by: str) -> None:
     """Give a user a role (idempotent); logged as a 'decide' audit entry."""
-    with store.engine.begin() as connection:
+    with store.begin() as connection:
         if connection.execute(select(User.user_id).where(User.user_id == user_id)).first() is None:
             raise StoreError(f"no such user: {user_id}")
         if connection.execute(select(Role.role).where(Role.role == role)).first() is None:

@@ -131,7 +131,7 @@ def batch_transaction(store: Store, **fields: Any) -> Iterator[tuple[Connection,
     if values["status"] == "accepted" and (existing := find_accepted_batch(store, source=source, checksum=checksum)):
         raise BatchAlreadyIngested(source=source, checksum=checksum, batch_id=existing.batch_id)
     try:
-        with store.engine.begin() as connection:
+        with store.begin() as connection:
             statement = Batch.__table__.insert().values(**values).returning(Batch.batch_id)
             batch_id = connection.execute(statement).scalar_one()
             yield connection, batch_id
@@ -188,7 +188,7 @@ _OPTIONAL_BATCH_FIELDS = {
 
 def set_records_path(store: Store, *, batch_id: int, records_path: str) -> None:
     """Point a batch at its Parquet file (relative to the data folder)."""
-    with store.engine.begin() as connection:
+    with store.begin() as connection:
         result = connection.execute(update(Batch).where(Batch.batch_id == batch_id).values(records_path=records_path))
     if result.rowcount == 0:
         raise StoreError(f"no such batch: {batch_id}")
@@ -254,13 +254,13 @@ def _issues_frame(batch_id: int, rows: pl.DataFrame, *, what: str) -> pl.DataFra
 
 def add_quarantine_rows(store: Store, *, batch_id: int, rows: pl.DataFrame) -> int:
     """Store a batch's quarantine lines (``row, field, rule, value, message_zh``); returns the count."""
-    with store.engine.begin() as connection:
+    with store.begin() as connection:
         return insert_quarantine_rows(connection, batch_id=batch_id, rows=rows)
 
 
 def add_field_flags(store: Store, *, batch_id: int, flags: pl.DataFrame) -> int:
     """Store the field flags kept on a batch's accepted rows (``row, field, rule, value``); bulk path."""
-    with store.engine.begin() as connection:
+    with store.begin() as connection:
         return insert_field_flags(connection, batch_id=batch_id, flags=flags)
 
 

@@ -81,7 +81,7 @@ def upsert_cases(store: Store, *, run_id: str, cases: pl.DataFrame) -> pl.DataFr
     frame = cases.with_columns(
         [pl.lit(None, dtype=pl.Utf8).alias(c) for c in _CASE_INPUT if c not in cases.columns]
     ).with_columns(pl.col(c).cast(pl.Utf8) for c in _CASE_INPUT)
-    with store.engine.begin() as connection:
+    with store.begin() as connection:
         county = run_county(connection, run_id)
         frame = frame.with_columns(pl.col("county").fill_null(county))
         frame = _fill_case_ids(connection, frame)
@@ -178,7 +178,7 @@ def record_case_events(store: Store, *, run_id: str, events: pl.DataFrame) -> in
         }
         for e in events.iter_rows(named=True)
     ]
-    with store.engine.begin() as connection:
+    with store.begin() as connection:
         if rows:
             connection.execute(CaseEvent.__table__.insert(), rows)
     return len(rows)
@@ -208,7 +208,7 @@ def record_case_outcome(
     if outcome == "dismiss" and not (note and note.strip()):
         raise ValueError("dismissing a case needs a reason (policy §2.3) / 驳回需填写理由")
     at = at or utc_now()
-    with store.engine.begin() as connection:
+    with store.begin() as connection:
         result = connection.execute(
             update(Case)
             .where(Case.case_id == case_id)
@@ -236,7 +236,7 @@ def add_flags(store: Store, *, run_id: str, flags: pl.DataFrame) -> int:
         row.update({c: flag.get(c) for c in optional})
         row["evidence"] = json_document(row["evidence"])
         rows.append(row)
-    with store.engine.begin() as connection:
+    with store.begin() as connection:
         if rows:
             connection.execute(Flag.__table__.insert(), rows)
     return len(rows)

@@ -17,13 +17,15 @@ settings (``CHILDLINK_DATABASE_URL`` or ``data/settings.toml``)::
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import Connection, create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.engine.url import URL
 from sqlalchemy.pool import StaticPool
@@ -54,6 +56,19 @@ class Store:
     def dialect(self) -> str:
         """'sqlite' or 'postgresql'."""
         return self.engine.dialect.name
+
+    @contextmanager
+    def begin(self) -> Iterator[Connection]:
+        """A write transaction (commits at the end, rolls back on error).
+
+        On SQLite it takes the write lock up front (BEGIN IMMEDIATE): a
+        transaction that reads and then writes could otherwise fail with
+        "database is locked" when another process wrote in between, whatever
+        the busy timeout. Readers are not blocked (WAL).
+        """
+        with self.engine.connect().execution_options(**{SQLITE_BEGIN_OPTION: "IMMEDIATE"}) as connection:
+            with connection.begin():
+                yield connection
 
     def close(self) -> None:
         """Release the engine's connections."""

@@ -93,7 +93,7 @@ def save_entity_assignments(store: Store, *, run_id: str, assignments: pl.DataFr
     """
     # Key order makes the primary-key index grow at its end rather than at random pages.
     frame = _assignment_frame(run_id, assignments).sort("mention_id")
-    with store.engine.begin() as connection:
+    with store.begin() as connection:
         run_county(connection, run_id)
         _check_batches(connection, frame["batch_id"].unique().to_list())
         if connection.dialect.name == "postgresql":
@@ -196,7 +196,7 @@ def record_lineage(store: Store, *, run_id: str, changes: pl.DataFrame) -> int:
     if unknown.height:
         raise ValueError(f"change must be one of {', '.join(LINEAGE_CHANGES)}, got {unknown['change'][0]!r}")
     at = utc_now()
-    with store.engine.begin() as connection:
+    with store.begin() as connection:
         run_county(connection, run_id)
         _create_missing_entities(
             connection, run_id, pl.concat([changes["old_entity_id"], changes["new_entity_id"]]).unique()

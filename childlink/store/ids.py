@@ -41,7 +41,7 @@ def new_run_id(county: str, *, at: datetime | None = None) -> str:
 
 def allocate_ids(store: Store, *, county: str, kind: str, count: int) -> list[str]:
     """``count`` new, never used ids of ``kind`` ('P' entity, 'C' case) for the county."""
-    with store.engine.begin() as connection:
+    with store.begin() as connection:
         return allocate_ids_in(connection, county=county, kind=kind, count=count)
 
 

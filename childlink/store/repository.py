@@ -1,7 +1,8 @@
 """Repository functions: every read and write of the store, keyword-only, frames in polars.
 
 This module is the one import callers need; the functions live in modules
-named by what they keep (runs, batches, entities, reviews, cases, access).
+named by what they keep (runs, batches, records, entities, reviews, cases,
+access).
 """
 
 from __future__ import annotations
@@ -47,6 +48,12 @@ from childlink.store.entities import (
     save_entity_assignments,
 )
 from childlink.store.ids import allocate_ids, new_run_id
+from childlink.store.records import (
+    read_batch_records,
+    read_current_records,
+    save_accepted_batch,
+    write_batch_records,
+)
 from childlink.store.reviews import (
     add_review_items,
     canonical_pair,
@@ -88,10 +95,13 @@ __all__ = [
     "load_review_items",
     "log_audit",
     "new_run_id",
+    "read_batch_records",
+    "read_current_records",
     "record_batch",
     "record_case_events",
     "record_case_outcome",
     "record_lineage",
+    "save_accepted_batch",
     "save_entity_assignments",
     "save_review_decision",
     "save_role",
@@ -99,4 +109,5 @@ __all__ = [
     "start_run",
     "upsert_cases",
     "user_permissions",
+    "write_batch_records",
 ]

@@ -67,7 +67,7 @@ def add_review_items(store: Store, *, run_id: str, items: pl.DataFrame) -> int:
             row[column] = item.get(column)
         row["comparison"] = json_document(row["comparison"])
         rows.append(row)
-    with store.engine.begin() as connection:
+    with store.begin() as connection:
         county = run_county(connection, run_id)
         # The newest linkage run's queue replaces the county's older ones.
         same_county = select(Run.run_id).where(Run.county == county, Run.run_id != run_id)
@@ -122,7 +122,7 @@ def save_review_decision(
         raise ValueError("a decision needs two different record keys")
     left, right = canonical_pair(left_key, right_key)
     at = decided_at or utc_now()
-    with store.engine.begin() as connection:
+    with store.begin() as connection:
         if review_item_id is not None:
             result = connection.execute(
                 update(ReviewItem).where(ReviewItem.id == review_item_id).values(status="decided")

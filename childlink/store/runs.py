@@ -41,7 +41,7 @@ def start_run(
     if hasattr(settings, "model_dump"):
         settings = settings.model_dump(mode="json")
     run_id = run_id or new_run_id(county, at=started_at)
-    with store.engine.begin() as connection:
+    with store.begin() as connection:
         connection.execute(
             Run.__table__.insert().values(
                 run_id=run_id,
@@ -61,7 +61,7 @@ def finish_run(store: Store, *, run_id: str, status: str = "succeeded", summary:
     """Mark a run finished ('succeeded' or 'failed') with its summary."""
     if status not in RUN_STATUSES or status == "running":
         raise ValueError(f"a run finishes as 'succeeded' or 'failed', got {status!r}")
-    with store.engine.begin() as connection:
+    with store.begin() as connection:
         result = connection.execute(
             update(Run).where(Run.run_id == run_id).values(finished_at=utc_now(), status=status, summary=summary)
         )

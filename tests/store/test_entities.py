@@ -126,3 +126,23 @@ def test_entity_ids_are_county_prefixed_and_never_reused(store):
     assert other == ["220381-P0000000001"]
     with pytest.raises(ValueError, match="6-digit"):
         allocate_entity_ids(store, county="2201", count=1)
+
+
+def _allocate_many(url: str, data_dir: str) -> list[str]:
+    from childlink.store import open_store
+
+    store = open_store(url, data_dir=data_dir)
+    try:
+        return [i for _ in range(20) for i in allocate_entity_ids(store, county=COUNTY, count=5)]
+    finally:
+        store.close()
+
+
+def test_concurrent_allocations_never_share_an_id(store, store_url, tmp_path):
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=3) as pool:
+        results = list(pool.map(_allocate_many, [store_url] * 3, [str(tmp_path / "data")] * 3))
+    ids = [i for result in results for i in result]
+    assert len(ids) == len(set(ids)) == 300
+    assert sorted(ids) == [f"220183-P{n:010d}" for n in range(1, 301)]
