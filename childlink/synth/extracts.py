@@ -14,7 +14,7 @@ from typing import Any
 import polars as pl
 
 from childlink.schema import BOOLEAN, DATE, INTEGER, exchange
-from childlink.synth.dates import add_months, age_on, school_year_start
+from childlink.synth.dates import add_months, age_on, born_by, school_year_start
 from childlink.synth.divisions import county_name, county_villages
 from childlink.synth.world import EXTERNAL, LOCAL, MIGRANT, Fact, World, school_status
 
@@ -134,6 +134,7 @@ def hukou_population(f: Facts) -> pl.DataFrame:
     pids = [pid for pid in range(len(p)) if p.kind[pid] == LOCAL]
     adopted_parents = {f_.pid: f_.attrs["adopters"] for f_ in w.facts if f_.kind == "adoption" and f_.start <= as_of}
     hh_of = p.household
+    adult = born_by(as_of, 18)
     n = len(pids)
     cols: dict[str, list[Any]] = {k: [None] * n for k in exchange().source("hukou_population").fields}
     roles: dict[str, list[int | None]] = {r: [None] * n for r in ("person", "father", "mother", "guardian", "head")}
@@ -174,12 +175,14 @@ def hukou_population(f: Facts) -> pl.DataFrame:
             cols["mother_name"][i] = p.surname[mother] + p.given[mother]
             cols["mother_id_number"][i] = p.id_number[mother]
             roles["mother"][i] = mother
-        if age_on(date.fromordinal(p.birth[pid]), as_of) < 18 and (father >= 0 or mother >= 0):
-            g = mother if mother >= 0 else father
-            cols["guardian_name"][i] = p.surname[g] + p.given[g]
-            cols["guardian_id_number"][i] = p.id_number[g]
-            cols["guardian_relation"][i] = "mother" if g == mother else "father"
-            roles["guardian"][i] = g
+        if p.birth[pid] > adult and pid not in status:
+            g, relation = (adopted_parents[pid][1], "step_or_adoptive_parent") if pid in adopted_parents \
+                else _guardian_of(f, pid)
+            if g >= 0:
+                cols["guardian_name"][i] = p.surname[g] + p.given[g]
+                cols["guardian_id_number"][i] = p.id_number[g]
+                cols["guardian_relation"][i] = relation
+                roles["guardian"][i] = g
         if hh.moved_in is not None:
             cols["moved_in_date"][i] = hh.moved_in
             cols["moved_in_from_division"][i] = hh.moved_in_from
@@ -438,5 +441,5 @@ def birth_certificate(f: Facts) -> pl.DataFrame:
               sex=f.sex(pid), birth_date=birth, birth_place_division=f.residence(pid)[:9],
               institution=HOSPITALS[pid % 3].format(c=cname), mother_name=f.name(mother), mother_id_number=f.id(mother),
               father_name=f.name(father), father_id_number=f.id(father),
-              issued_date=birth + timedelta(days=1 + pid % 5))
+              issued_date=min(birth + timedelta(days=1 + pid % 5), f.as_of))
     return t.frame()

@@ -11,7 +11,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import date
 
-from childlink.synth.dates import age_on
+from childlink.synth.dates import age_on, born_by
 from childlink.synth.world import LOCAL, Household, World
 
 
@@ -32,13 +32,13 @@ class FamilyPool:
         self.world = world
         self.rng = rng
         people = world.people
-        as_of = world.as_of
+        adult = born_by(world.as_of, 18)
         by_mother: dict[int, list[int]] = {}
         for pid in range(len(people)):
             m, f = people.mother[pid], people.father[pid]
             if m < 0 or f < 0 or people.kind[pid] != LOCAL:
                 continue
-            if age_on(date.fromordinal(people.birth[pid]), as_of) < 18:
+            if people.birth[pid] > adult:
                 by_mother.setdefault(m, []).append(pid)
         self.families: list[Family] = []
         for mother, kids in by_mother.items():
@@ -50,12 +50,15 @@ class FamilyPool:
                                         grandparents=grand))
         rng.shuffle(self.families)
         self.used: set[int] = set()
+        self._first = 0
 
     def take(self, min_age: float = 0.0, max_age: float = 17.9, *, migrant: bool = False) -> Family | None:
         """A fresh family whose main child is between the ages (whole years, inclusive bounds on age_on)."""
         as_of = self.world.as_of
         people = self.world.people
-        for fam in self.families:
+        while self._first < len(self.families) and self.families[self._first].mother in self.used:
+            self._first += 1  # families before this one are all taken
+        for fam in self.families[self._first:]:
             if fam.mother in self.used:
                 continue
             for kid in fam.minors:
@@ -79,10 +82,10 @@ def migrant_households(world: World) -> list[Household]:
 def parents_of_minors(world: World) -> set[int]:
     """Everyone who is a parent of a living minor (their background must stay empty)."""
     people = world.people
-    as_of = world.as_of
+    adult = born_by(world.as_of, 18)
     out: set[int] = set()
     for pid in range(len(people)):
-        if age_on(date.fromordinal(people.birth[pid]), as_of) < 18:
+        if people.birth[pid] > adult:
             for parent in (people.father[pid], people.mother[pid]):
                 if parent >= 0:
                     out.add(parent)
@@ -92,15 +95,15 @@ def parents_of_minors(world: World) -> set[int]:
 def adults_and_elderly(world: World, exclude: set[int]) -> tuple[list[int], list[int], list[int]]:
     """(adults 18-59 who are nobody's parent of a minor, people 60+, minors)."""
     people = world.people
-    as_of = world.as_of
+    adult, old = born_by(world.as_of, 18), born_by(world.as_of, 60)
     adults, elderly, minors = [], [], []
     for pid in range(len(people)):
-        age = age_on(date.fromordinal(people.birth[pid]), as_of)
-        if age < 18:
+        birth = people.birth[pid]
+        if birth > adult:
             minors.append(pid)
         elif pid in exclude:
             continue
-        elif age >= 60:
+        elif birth <= old:
             elderly.append(pid)
         else:
             adults.append(pid)

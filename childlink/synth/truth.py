@@ -91,6 +91,7 @@ class Evaluator:
         self.as_of = world.as_of
         listed = self.p.serious_illness_list or list(exchange().code_list("serious_illness").codes)
         self.illness_codes = frozenset(listed)
+        self._cache: dict[int, list[str]] = {}
 
     # -- person states ------------------------------------------------------
     def birth(self, pid: int) -> date:
@@ -213,6 +214,14 @@ class Evaluator:
 
     def categories(self, pid: int) -> list[str]:
         """Every §1 category the child meets at the as-of date, in precedence order (§1.7)."""
+        # The world's cache serves the default policy only; another policy gets its own.
+        cache = self.world.category_cache if self.p is default_policy() else self._cache
+        cached = cache.get(pid)
+        if cached is None:
+            cached = cache[pid] = self._categories(pid)
+        return cached
+
+    def _categories(self, pid: int) -> list[str]:
         if self.dead(pid) or not self.in_county(pid):
             return []
         age = age_on(self.birth(pid), self.as_of)
@@ -353,7 +362,13 @@ def evaluate(world: World, policy: PolicySettings | None = None) -> dict[int, Ch
             hit.setdefault(f.pid, f.attrs["impact"])
     out: dict[int, ChildTruth] = {}
     school_day = school_year_start(as_of)
+    quiet = _quiet_children(world, register)
     for pid in sorted(candidates):
+        if pid in quiet:
+            # Nothing happened to the child or the parents: only the §1.6 marker can apply.
+            if ev.rural_single_parent(pid):
+                out[pid] = ChildTruth(pid, [], None, False, None, True)
+            continue
         birth = ev.birth(pid)
         if age_on(birth, as_of) >= 18 and pid not in register:
             continue
@@ -404,6 +419,20 @@ def evaluate(world: World, policy: PolicySettings | None = None) -> dict[int, Ch
         if truth.flags or cats or entry is not None:
             out[pid] = truth
     return out
+
+
+def _quiet_children(world: World, register: dict[int, RegisterEntry]) -> set[int]:
+    """Local children outside the institution and the register, without a fact on themselves or a parent."""
+    world.facts_of(-1)  # build the index
+    index = world._by_pid or {}
+    people = world.people
+    quiet = set()
+    for pid in range(len(people)):
+        if (people.kind[pid] == LOCAL and pid not in index and people.father[pid] not in index
+                and people.mother[pid] not in index and pid not in register and pid not in world.in_institution
+                and pid not in world.living_elsewhere):
+            quiet.add(pid)
+    return quiet
 
 
 def _claims(entry: RegisterEntry) -> list[tuple[str, str]]:

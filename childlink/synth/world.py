@@ -86,9 +86,6 @@ class Scenario:
 class People:
     """Column-wise person attributes, indexed by person id (0..n-1)."""
 
-    COLUMNS = ("sex", "birth", "father", "mother", "twin", "household", "relation", "kind", "surname", "given",
-               "ethnicity", "hukou_division", "rural", "birth_division", "arrived", "arrived_from", "former_name")
-
     def __init__(self) -> None:
         self.sex: list[int] = []
         self.birth: list[int] = []  # date ordinals
@@ -112,10 +109,28 @@ class People:
     def __len__(self) -> int:
         return len(self.sex)
 
-    def add(self, **values: Any) -> int:
-        pid = len(self)
-        for column in self.COLUMNS:
-            getattr(self, column).append(values.get(column))
+    def add(self, *, sex: int, birth: int, household: int, relation: str, kind: str, surname: str, given: str,
+            hukou_division: str, rural: bool, birth_division: str, father: int = -1, mother: int = -1, twin: int = -1,
+            ethnicity: str = "01", arrived: date | None = None, arrived_from: str | None = None,
+            former_name: str | None = None) -> int:
+        pid = len(self.sex)
+        self.sex.append(sex)
+        self.birth.append(birth)
+        self.father.append(father)
+        self.mother.append(mother)
+        self.twin.append(twin)
+        self.household.append(household)
+        self.relation.append(relation)
+        self.kind.append(kind)
+        self.surname.append(surname)
+        self.given.append(given)
+        self.ethnicity.append(ethnicity)
+        self.hukou_division.append(hukou_division)
+        self.rural.append(rural)
+        self.birth_division.append(birth_division)
+        self.arrived.append(arrived)
+        self.arrived_from.append(arrived_from)
+        self.former_name.append(former_name)
         return pid
 
     def name(self, pid: int) -> str:
@@ -149,10 +164,13 @@ class World:
     adopted_names: dict[int, tuple[str, str]] = field(default_factory=dict)
     adopter_households: set[str] = field(default_factory=set)
     _by_pid: dict[int, list[Fact]] | None = None
+    # categories per child, filled by the truth evaluator once planting is over (facts no longer change)
+    category_cache: dict[int, list[str]] = field(default_factory=dict)
 
     def add_fact(self, fact: Fact) -> Fact:
         self.facts.append(fact)
-        self._by_pid = None
+        if self._by_pid is not None:
+            self._by_pid[fact.pid].append(fact)
         return fact
 
     def facts_of(self, pid: int, kind: str | None = None) -> list[Fact]:
