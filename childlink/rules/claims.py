@@ -40,6 +40,9 @@ ENDED_ZH = {
     "guardianship_revoked": "监护资格已恢复", "work_away": "已返乡或不再外出务工", "assistance": "低保或特困供养已停止",
     "hiv": "无感染记录", "deported": "遣送（驱逐）出境措施已结束", "institution": "不再由机构养育",
 }
+CHILD_CLAIMS = ("hiv", "institution")
+PARENT_CLAIMS = ("death", "restriction", "lost_contact", "declared_missing", "guardianship_revoked", "work_away",
+                 "deported")
 ROLE_ZH = {"c": "儿童本人", "f": "父亲", "m": "母亲", "p": "父亲或母亲", "h": "家庭"}
 CLAIM_SCHEMA = {"entity_id": pl.Utf8, "role": pl.Utf8, "claim": pl.Utf8}
 
@@ -81,7 +84,10 @@ def entry_claims(father_status: str | None, mother_status: str | None, basis: st
     if not pairs and basis:
         for segment in basis.replace("；", "，").replace(";", "，").replace(",", "，").split("，"):
             for claim in claims_in(segment):
-                roles = ("c",) if claim in ("hiv", "institution") else _basis_roles(segment)
+                roles = ("c",) if claim in CHILD_CLAIMS else _basis_roles(segment)
+                if roles == ("c",) and claim in PARENT_CLAIMS:
+                    # '监护人资格被撤销', '一方死亡' name no parent: either parent may hold it.
+                    roles = ("p",)
                 pairs += [(r, claim) for r in roles]
     if sub_category in SUB_CATEGORY_CLAIMS:
         claim = SUB_CATEGORY_CLAIMS[sub_category]

@@ -298,7 +298,9 @@ def _student(f: pl.DataFrame, s: PolicySettings) -> list[pl.DataFrame]:
     return [
         _select(f, "student_roll", role="child", kind=kind, start=start, status=status,
                 division=_c("school_division"), county=_c("school_division_county"), detail=_c("school")),
-        _select(f, "student_roll", role="child", kind="residence", start=_c("enrolled_date"),
+        # The roll shows where a pupil studies now; its enrolment date is the first school
+        # entry anywhere (kept through transfers), not the arrival here.
+        _select(f, "student_roll", role="child", kind="residence", start=pl.lit(None, dtype=pl.Date),
                 when=(status == "studying") & _c("school_division_county").is_not_null() & _c("is_migrant_child").fill_null(False),
                 division=_c("school_division"), county=_c("school_division_county"), detail=_c("school")),
     ]
@@ -348,7 +350,8 @@ EXTRACTORS = {
     "child_health": _residence("child_health", "child", "residence_division", _c("record_created")),
     "vaccination": _residence("vaccination", "child", "residence_division", pl.lit(None, dtype=pl.Date)),
     "inbound_push": _residence("inbound_push", "child", "residence_division", _c("arrived_on")),
-    "medical_insurance": _residence("medical_insurance", "person", "insured_division", _c("insured_date")),
+    # Insurance shows where a person is insured now, not since when they live there.
+    "medical_insurance": _residence("medical_insurance", "person", "insured_division", pl.lit(None, dtype=pl.Date)),
 }
 
 

@@ -38,6 +38,14 @@ ID_FORMAT = r"^[1-9]\d{16}[0-9X]$"
 HUKOU_FIELD = {"hukou_population": "division"}
 
 
+INSTITUTION_WORDS = "福利院|儿童福利|救助保护|未成年人保护中心"
+
+
+def _institution_household() -> pl.Expr:
+    """A collective hukou household at a children's welfare institution (the child lives there)."""
+    return (pl.col("household_type") == "collective") & pl.col("address").str.contains(INSTITUTION_WORDS).fill_null(False)
+
+
 def _mentions(linked: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
     parts = []
     for source, frame in linked.items():
@@ -73,6 +81,8 @@ def _mentions(linked: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
                     .cast(pl.Boolean).alias("in_institution"),
                     (pl.col("guardian_relation") == "institution" if index == 0 and "guardian_relation" in frame.columns
                      else pl.lit(None)).cast(pl.Boolean).alias("institution_guardian"),
+                    (_institution_household() if is_hukou and index == 0 else pl.lit(None)).cast(pl.Boolean)
+                    .alias("institution_household"),
                     pl.col("extract_date"),
                 )
             )
@@ -107,6 +117,7 @@ def build_people(linked: Mapping[str, pl.DataFrame], facts: pl.DataFrame, *, as_
         pl.col("hukou_nature").drop_nulls().first(),
         pl.col("in_institution").drop_nulls().first(),
         pl.col("institution_guardian").fill_null(False).any(),
+        pl.col("institution_household").drop_nulls().first(),
     )
     people = best.join(ids, on="entity_id", how="left")
     id_birth = pl.col("id_number").str.slice(6, 8).str.strptime(pl.Date, "%Y%m%d", strict=False)
@@ -120,7 +131,8 @@ def build_people(linked: Mapping[str, pl.DataFrame], facts: pl.DataFrame, *, as_
             | ((pl.col("hukou_nature").is_null() | (pl.col("hukou_nature") == "resident"))
                & pl.col("urban_rural").str.starts_with("2").fill_null(False))
         ).alias("rural"),
-        (pl.col("in_institution").fill_null(False) | pl.col("institution_guardian")).alias("in_institution"),
+        (pl.col("in_institution").fill_null(False) | pl.col("institution_guardian")
+         | pl.col("institution_household").fill_null(False)).alias("in_institution"),
         pl.when(pl.col("hukou_division").str.len_chars() >= 9).then(pl.col("hukou_division").str.slice(0, 9))
         .alias("hukou_township"),
     )

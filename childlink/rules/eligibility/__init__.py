@@ -76,6 +76,23 @@ def _prefixed(flags: pl.DataFrame, prefix: str, key: str) -> pl.DataFrame:
     return flags.rename({c: (key if c == "entity_id" else f"{prefix}_{c}") for c in flags.columns})
 
 
+def _residence_since_birth(children: pl.DataFrame, people: pl.DataFrame, county: str) -> pl.DataFrame:
+    """§1.5: a child born while a parent already lived in this county has lived here since birth
+    (003 §二.(一): children found through their parents' residence records)."""
+    since = []
+    for p in ("father", "mother"):
+        parent = people.select(pl.col("entity_id").alias(f"{p}_entity_id"), pl.col("residence_county").alias(f"_{p}_rc"),
+                               pl.col("residence_since").alias(f"_{p}_rs"))
+        children = children.join(parent, on=f"{p}_entity_id", how="left")
+        since.append(pl.when((pl.col(f"_{p}_rc") == county) & (pl.col(f"_{p}_rs") <= pl.col("birth_date")))
+                     .then(pl.col("birth_date")))
+    here = pl.col("residence_county") == county
+    return children.with_columns(
+        pl.when(here).then(pl.min_horizontal("residence_since", *since)).otherwise(pl.col("residence_since"))
+        .alias("residence_since")
+    ).drop("_father_rc", "_father_rs", "_mother_rc", "_mother_rs")
+
+
 def child_frame(facts: Facts, situations: pl.DataFrame, *, as_of: date, settings: PolicySettings,
                 county: str) -> pl.DataFrame:
     """One row per person under 18 at the as-of date with everything the rules read."""
@@ -85,6 +102,7 @@ def child_frame(facts: Facts, situations: pl.DataFrame, *, as_of: date, settings
     children = people.filter((pl.col("age") >= 0) & (pl.col("age") < oldest))
     children = children.join(legal_parents(facts.relations, as_of=as_of), left_on="entity_id",
                              right_on="child_entity_id", how="left")
+    children = _residence_since_birth(children, facts.people, county)
     flags = situation_flags(situations)
     frame = (
         children.join(_prefixed(flags, "c", "entity_id"), on="entity_id", how="left")
@@ -109,6 +127,7 @@ def child_frame(facts: Facts, situations: pl.DataFrame, *, as_of: date, settings
             (~s("dead") & pl.any_horizontal(situations_12)).alias(f"{r}_no_capacity"),
             (~s("dead") & (s("family_disability") | s("serious_illness"))).alias(f"{r}_family_capacity"),
             s("restricted_any").alias(f"{r}_held"),
+            (~s("dead") & s("working_away")).alias(f"{r}_working_away"),
         ]
     local = (pl.col("hukou_county") == county).fill_null(False) & ~pl.col("c_moved_away")
     return frame.with_columns(derived).with_columns(
