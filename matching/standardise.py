@@ -186,3 +186,55 @@ def id_parts_exprs(column: str, prefix: str) -> list[pl.Expr]:
         ).alias(prefix + "sex"),
         id_check_ok_expr(column).alias(prefix + "check_ok"),
     ]
+
+
+# --- the comparison frame of mentions -----------------------------------------
+
+# A record whose own birth date is this many years from its ID number's is
+# carrying someone else's number (typically a child recorded with a parent's ID).
+FOREIGN_ID_YEARS = 12
+_PLACEHOLDER_ORDER = re.compile(r"之([长次三四五]?[子女])$")
+
+
+def mention_features(mentions: pl.DataFrame) -> pl.DataFrame:
+    """The columns comparisons and blocking read, one row per mention, ``idx`` = row position.
+
+    * ``id`` — the ID number used for linkage: 18 characters in the valid
+      format, and not *foreign* (``id_foreign``: the record's own birth date or
+      sex contradicts the number, so it belongs to someone else);
+    * ``id_valid`` — ``id`` with a correct check character (a safe identifier);
+    * ``dob`` / ``sex_any`` — the record's value, else the one in its ID number;
+    * name parts and pinyin (``nm_*``), the mother's and father's names (``mo_*``, ``fa_*``);
+    * ``placeholder`` — the birth-order part of a placeholder name ('之长子'), for twins.
+    """
+    m = mentions.with_row_index("idx").with_columns(pl.col("idx").cast(pl.Int64))
+    id_ok_format = pl.col("id_number").str.contains(ID_PATTERN).fill_null(False)
+    own_dob, id_dob = pl.col("birth_date"), pl.col("id_birth_date")
+    years_apart = ((own_dob - id_dob).dt.total_days().abs() / 365.25).fill_null(0)
+    sex_clash = (pl.col("sex").is_in(["1", "2"]) & (pl.col("sex") != pl.col("id_sex"))).fill_null(False)
+    dob_clash = (own_dob != id_dob).fill_null(False)
+    foreign = id_ok_format & ((years_apart >= FOREIGN_ID_YEARS) | (sex_clash & dob_clash & (years_apart >= 1)))
+    m = m.with_columns(foreign.alias("id_foreign"))
+    usable = id_ok_format & ~pl.col("id_foreign")
+    m = m.with_columns(
+        pl.when(usable).then(pl.col("id_number")).alias("id"),
+        (usable & pl.col("id_check_ok").fill_null(False)).alias("id_valid"),
+    ).with_columns(
+        pl.when(pl.col("id_valid")).then(pl.col("id")).alias("id_strong"),
+        pl.col("id").str.slice(0, 14).alias("id14"),
+        pl.coalesce(own_dob, pl.when(usable).then(id_dob)).alias("dob"),
+        pl.coalesce(pl.when(pl.col("sex").is_in(["1", "2"])).then(pl.col("sex")),
+                    pl.when(usable).then(pl.col("id_sex"))).alias("sex_any"),
+        pl.col("division").str.slice(0, 6).alias("div6"),
+        pl.when(pl.col("division").str.len_chars() >= 9).then(pl.col("division").str.slice(0, 9)).alias("div9"),
+        pl.when(pl.col("mother_id_number").str.contains(ID_PATTERN)).then(pl.col("mother_id_number")).alias("mo_id"),
+        pl.when(pl.col("name").is_null()).then(pl.col("name_raw").str.extract(_PLACEHOLDER_ORDER.pattern, 1))
+        .alias("placeholder"),
+    )
+    m = m.with_columns(pl.coalesce(pl.col("dob").dt.year().cast(pl.Int32), pl.col("birth_year_est")).alias("birth_year"))
+    m = add_name_parts(m, "name", "nm_")
+    m = add_name_parts(m, "mother_name", "mo_")
+    m = add_name_parts(m, "father_name", "fa_")
+    drop = [c for c in m.columns if (c.startswith("mo_") or c.startswith("fa_"))
+            and c not in ("mo_name", "mo_name_py", "mo_id", "fa_name", "fa_name_py")]
+    return m.drop(drop).sort("idx")

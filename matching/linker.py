@@ -1,0 +1,253 @@
+"""The ``Linker`` facade: mentions in, entities out.
+
+    linker = Linker(settings.linkage)
+    result = linker.link(mentions, previous=last_run, decisions=decisions, county="220183")
+
+Facets as in Splink: ``linker.training`` (u by random sampling, m by EM in
+sessions, λ), ``linker.inference`` (blocking, comparing, scoring, the bands)
+and ``linker.clustering`` (constrained components, stable ids); ``link`` runs
+them in order. Every stage is a pure function of frames in the stage modules;
+this class only holds the configuration and the learnt parameters.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import polars as pl
+
+from childlink.settings import LinkageSettings
+from matching import blocking, clustering, estimate, explain, identities, review, scoring
+from matching.blocking import BlockingRule, block_on
+from matching.comparisons import Comparison, comparison_vectors, default_comparisons, pair_frame
+from matching.estimate import ModelParameters
+from matching.standardise import mention_features
+
+ASSIGNMENT_SCHEMA = {"mention_id": pl.Utf8, "entity_id": pl.Utf8, "match_probability": pl.Float64,
+                     "method": pl.Utf8, "flag": pl.Utf8}
+SINGLETON = "singleton"
+FOREIGN_ID_FLAG = "id_number_of_another_person"
+
+
+@dataclass(frozen=True)
+class TrainingSession:
+    """EM on the pairs agreeing on ``rule``'s keys, estimating only ``estimates`` (comparison names)."""
+
+    rule: BlockingRule
+    estimates: tuple[str, ...]
+
+
+DEFAULT_SESSIONS = (
+    TrainingSession(block_on("id"), ("name", "division", "mother")),
+    TrainingSession(block_on("dob", "nm_surname_py"), ("id_number", "sex", "division", "mother")),
+    TrainingSession(block_on("nm_name_py", "div6"), ("birth_date", "id_number", "sex")),
+)
+
+
+@dataclass
+class LinkResult:
+    assignments: pl.DataFrame  # mention_id, entity_id, match_probability, method, flag
+    review_queue: pl.DataFrame
+    pairs: pl.DataFrame
+    lineage: pl.DataFrame
+    parameters: ModelParameters
+    next_counter: int
+    timings: dict[str, float] = field(default_factory=dict)
+    refused_unions: int = 0
+
+    def explain(self, mention_id_l: str, mention_id_r: str) -> str:
+        """The waterfall of a compared pair as text (either order)."""
+        hit = self.pairs.filter(
+            ((pl.col("mention_id_l") == mention_id_l) & (pl.col("mention_id_r") == mention_id_r))
+            | ((pl.col("mention_id_l") == mention_id_r) & (pl.col("mention_id_r") == mention_id_l))
+        )
+        if hit.height == 0:
+            raise KeyError(f"No compared pair: {mention_id_l} / {mention_id_r}")
+        return explain.render_text(hit.row(0, named=True), self.parameters)
+
+    def waterfall(self, mention_id_l: str, mention_id_r: str) -> pl.DataFrame:
+        hit = self.pairs.filter((pl.col("mention_id_l") == mention_id_l) & (pl.col("mention_id_r") == mention_id_r))
+        if hit.height == 0:
+            hit = self.pairs.filter((pl.col("mention_id_l") == mention_id_r) & (pl.col("mention_id_r") == mention_id_l))
+        if hit.height == 0:
+            raise KeyError(f"No compared pair: {mention_id_l} / {mention_id_r}")
+        return explain.waterfall(hit.row(0, named=True), self.parameters)
+
+
+class _Training:
+    def __init__(self, linker: Linker) -> None:
+        self._linker = linker
+
+    def estimate_u(self, features: pl.DataFrame) -> list[np.ndarray]:
+        lk = self._linker
+        return estimate.estimate_u(features, lk.comparisons, max_pairs=lk.u_sample_pairs, seed=lk.seed)
+
+    def estimate_m(self, vectors: pl.DataFrame, u: list[np.ndarray]) -> tuple[list[np.ndarray], int]:
+        """m per comparison: the mean over the training sessions allowed to estimate it."""
+        lk = self._linker
+        comps = lk.comparisons
+        names = [c.name for c in comps]
+        start = [np.asarray(c.m_start if c.m_start else np.full(len(c.levels), 1 / len(c.levels))) for c in comps]
+        estimates: dict[str, list[np.ndarray]] = {n: [] for n in names}
+        iterations = 0
+        for session in lk.sessions:
+            agree = pl.all_horizontal([(pl.col(f"{k}_l") == pl.col(f"{k}_r")).fill_null(False) for k in session.rule.keys])
+            subset = vectors.filter(agree)
+            if subset.height < 50:
+                continue
+            if subset.height > lk.em_max_pairs:
+                subset = subset.sample(lk.em_max_pairs, seed=lk.seed)
+            gammas = estimate.gamma_matrix(subset, comps)
+            mask = [n in session.estimates for n in names]
+            m, _lam, it = estimate.expectation_maximisation(
+                gammas, start, u, prior=0.5, estimate=mask,
+                max_iterations=lk.settings.em_max_iterations, tolerance=lk.settings.em_tolerance)
+            iterations += it
+            for j, n in enumerate(names):
+                if mask[j]:
+                    estimates[n].append(m[j])
+        m_final = [np.mean(estimates[n], axis=0) if estimates[n] else start[j] for j, n in enumerate(names)]
+        return m_final, iterations
+
+    def train(self, features: pl.DataFrame, vectors: pl.DataFrame) -> ModelParameters:
+        lk = self._linker
+        u = self.estimate_u(features)
+        m, iterations = self.estimate_m(vectors, u)
+        tf = {c.tf_column: estimate.term_frequencies(features, c.tf_column) for c in lk.comparisons if c.tf_column}
+        params = ModelParameters(lk.comparisons, m, u, lk.settings.prior_match_probability, tf, iterations)
+        # λ over all pairs from the candidate pairs' Bayes factors.
+        weights = scoring.weight_columns(vectors, params)
+        log_bf = weights.select(pl.sum_horizontal([f"w_{c.name}" for c in lk.comparisons])).to_series().to_numpy()
+        params.prior = estimate.global_prior(log_bf, features.height, start=lk.settings.prior_match_probability)
+        return params
+
+
+class _Inference:
+    def __init__(self, linker: Linker) -> None:
+        self._linker = linker
+
+    def candidate_pairs(self, features: pl.DataFrame, decisions: pl.DataFrame | None = None) -> pl.DataFrame:
+        pairs = blocking.candidate_pairs(features, self._linker.blocking_rules)
+        if decisions is not None and decisions.height:
+            # A reviewer's pair is compared even when no blocking rule finds it.
+            fp = features.select("idx", "fingerprint")
+            extra = (decisions.join(fp.rename({"idx": "a", "fingerprint": "fingerprint_l"}), on="fingerprint_l")
+                     .join(fp.rename({"idx": "b", "fingerprint": "fingerprint_r"}), on="fingerprint_r")
+                     .select(pl.min_horizontal("a", "b").alias("idx_l"), pl.max_horizontal("a", "b").alias("idx_r"),
+                             pl.lit("review_decision").alias("blocking_rule"))
+                     .filter(pl.col("idx_l") != pl.col("idx_r")))
+            pairs = pl.concat([pairs, extra]).unique(["idx_l", "idx_r"], keep="first", maintain_order=True)
+        return pairs
+
+    def compare(self, features: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
+        lk = self._linker
+        columns = [col for c in lk.comparisons for col in c.columns]
+        columns += [k for r in lk.blocking_rules for k in r.keys]
+        columns += ["mention_id", *scoring.SAFETY_COLUMNS]
+        return comparison_vectors(pair_frame(features, pairs, columns), lk.comparisons)
+
+    def predict(self, vectors: pl.DataFrame, params: ModelParameters,
+                decisions: pl.DataFrame | None = None) -> pl.DataFrame:
+        s = self._linker.settings
+        scored = scoring.score_pairs(vectors, params)
+        name_comp = next((c for c in params.comparisons if c.name == "name"), None)
+        else_level = len(name_comp.levels) - 1 if name_comp else 4
+        banded = scoring.classify(scored, upper=s.upper_threshold, lower=s.lower_threshold, name_else_level=else_level)
+        return scoring.apply_decisions(banded, decisions)
+
+
+class _Clustering:
+    def __init__(self, linker: Linker) -> None:
+        self._linker = linker
+
+    def cluster(self, features: pl.DataFrame, pairs: pl.DataFrame) -> tuple[pl.DataFrame, int]:
+        edges = pairs.filter(pl.col("band") == scoring.LINKED).select("idx_l", "idx_r", "match_probability")
+        cannot = pairs.filter((pl.col("method") == scoring.DECISION) & (pl.col("band") == scoring.NOT_LINKED))
+        return clustering.cluster_mentions(features, edges, cannot.select("idx_l", "idx_r"))
+
+
+class Linker:
+    """Record linkage for person mentions (Fellegi–Sunter with EM, safety rules, stable ids)."""
+
+    def __init__(self, settings: LinkageSettings | None = None, *, comparisons: Sequence[Comparison] | None = None,
+                 blocking_rules: Sequence[BlockingRule] | None = None,
+                 sessions: Sequence[TrainingSession] | None = None, u_sample_pairs: int = 300_000,
+                 em_max_pairs: int = 500_000, seed: int = 42) -> None:
+        self.settings = settings or LinkageSettings()
+        self.comparisons = tuple(comparisons or default_comparisons())
+        self.blocking_rules = tuple(blocking_rules or blocking.DEFAULT_RULES)
+        self.sessions = tuple(sessions or DEFAULT_SESSIONS)
+        self.u_sample_pairs = u_sample_pairs
+        self.em_max_pairs = em_max_pairs
+        self.seed = seed
+        self.parameters: ModelParameters | None = None
+        self.training = _Training(self)
+        self.inference = _Inference(self)
+        self.clustering = _Clustering(self)
+
+    def link(self, mentions: pl.DataFrame, *, previous: pl.DataFrame | None = None,
+             decisions: pl.DataFrame | None = None, county: str, next_counter: int = 1,
+             train: bool = True) -> LinkResult:
+        """Resolve every mention to an entity.
+
+        ``previous``: the last run's ``mention_id, entity_id`` (plus ``fingerprint``
+        to follow re-ingested records); ``decisions``: reviewers'
+        ``fingerprint_l, fingerprint_r, decision``. With ``train=False`` the
+        parameters of an earlier ``link`` (or ``self.parameters``) are reused.
+        """
+        timings: dict[str, float] = {}
+        tick = time.perf_counter()
+
+        def lap(stage: str) -> None:
+            nonlocal tick
+            now = time.perf_counter()
+            timings[stage] = now - tick
+            tick = now
+
+        features = mention_features(mentions)
+        lap("standardise")
+        pairs = self.inference.candidate_pairs(features, decisions)
+        lap("blocking")
+        vectors = self.inference.compare(features, pairs)
+        lap("compare")
+        if train or self.parameters is None:
+            self.parameters = self.training.train(features, vectors)
+        lap("train")
+        scored = self.inference.predict(vectors, self.parameters, decisions)
+        lap("score")
+        clusters, refused = self.clustering.cluster(features, scored)
+        lap("cluster")
+
+        cluster_frame = features.select("idx", "mention_id", "fingerprint").join(clusters, on="idx")
+        assignments, lineage = identities.assign_stable_ids(cluster_frame, previous, county=county,
+                                                            next_counter=next_counter)
+        used = assignments["entity_id"].str.extract(r"-P(\d{8})$", 1).cast(pl.Int64).max()
+        new_counter = max(next_counter, (used or 0) + 1)
+        assignments = self._mention_evidence(assignments, scored, features)
+        queue = review.review_queue(scored, mentions, self.parameters)
+        lap("identities")
+        return LinkResult(assignments, queue, scored, lineage, self.parameters, new_counter, timings, refused)
+
+    @staticmethod
+    def _mention_evidence(assignments: pl.DataFrame, scored: pl.DataFrame, features: pl.DataFrame) -> pl.DataFrame:
+        """Per mention: the best linked edge inside its entity (probability and method), and flags."""
+        linked = scored.filter(pl.col("band") == scoring.LINKED).select("idx_l", "idx_r", "match_probability", "method")
+        ends = pl.concat([linked.rename({"idx_l": "idx"}).drop("idx_r"), linked.rename({"idx_r": "idx"}).drop("idx_l")])
+        cluster_of = assignments.select("idx", "cluster")
+        # only edges whose ends share the final cluster (refused unions do not count)
+        both = linked.join(cluster_of.rename({"idx": "idx_l", "cluster": "c_l"}), on="idx_l") \
+            .join(cluster_of.rename({"idx": "idx_r", "cluster": "c_r"}), on="idx_r") \
+            .filter(pl.col("c_l") == pl.col("c_r"))
+        ends = pl.concat([both.select(pl.col("idx_l").alias("idx"), "match_probability", "method"),
+                          both.select(pl.col("idx_r").alias("idx"), "match_probability", "method")])
+        best = ends.sort("match_probability", descending=True).unique("idx", keep="first")
+        out = assignments.join(best, on="idx", how="left").join(features.select("idx", "id_foreign"), on="idx")
+        return out.sort("idx").select(
+            "mention_id", "entity_id",
+            pl.col("match_probability").fill_null(1.0),
+            pl.col("method").fill_null(SINGLETON),
+            pl.when(pl.col("id_foreign")).then(pl.lit(FOREIGN_ID_FLAG)).alias("flag"),
+        )
