@@ -20,7 +20,7 @@ from connectors.xlsx_reader import cell_text
 
 
 def read_sql_extract(url: str, table: str, source: str, *, as_of: date | None = None) -> Extract:
-    """Read ``table`` (a table or view) of the database at ``url`` as an Extract of ``source``.
+    """Read ``table`` (a table or view, optionally 'schema.table') at ``url`` as an Extract of ``source``.
 
     ``row`` is the 1-based position in the result (ordered as the database
     returns it). The extract date is ``as_of`` (today when not given).
@@ -30,7 +30,8 @@ def read_sql_extract(url: str, table: str, source: str, *, as_of: date | None = 
     engine = sa.create_engine(url)
     try:
         with engine.connect() as connection:
-            selectable = sa.Table(table, sa.MetaData(), autoload_with=connection)
+            schema, _, name = table.rpartition(".")
+            selectable = sa.Table(name, sa.MetaData(), schema=schema or None, autoload_with=connection)
             result = connection.execute(sa.select(selectable))
             names = list(result.keys())
             records = [[cell_text(v) for v in row] for row in result]

@@ -20,6 +20,7 @@ from connectors.normalise.result import Normalised
 MIDDLE_DOT = "\u00b7"
 # Minority-name separators of the spec after NFKC ('．' → '.', '･' → '・').
 _SEPARATORS = r"[\u00b7.\u2022\u30fb\uff65\u2027\uff0e\u2014]+"
+_MAX_NAME_LENGTH = 40  # exchange.yaml types.name.normalised_pattern
 _PLACEHOLDER_CHILD = r"^(.{1,8})之[长次三四五]?([子女])$"
 
 
@@ -74,7 +75,7 @@ def _normalise_distinct(values: pl.Series) -> pl.DataFrame:
             value=pl.when(pl.col("placeholder")).then(None).otherwise(pl.col("v")),
             rule=pl.when(pl.col("placeholder"))
             .then(pl.lit("name_placeholder"))
-            .when(pl.col("v").str.contains(r"\d"))
+            .when(pl.col("v").str.contains(r"\d") | (pl.col("v").str.len_chars() > _MAX_NAME_LENGTH))
             .then(pl.lit("name_format")),
             placeholder_sex=pl.col("child").struct.field("2").replace_strict({"子": "1", "女": "2"}, default=None),
             placeholder_mother=pl.col("child").struct.field("1"),
@@ -85,7 +86,8 @@ def _normalise_distinct(values: pl.Series) -> pl.DataFrame:
 def normalise_name(series: pl.Series) -> Normalised:
     """Normalise a name column (each distinct cell once).
 
-    Rules: name_placeholder (value null), name_format (digits; value kept).
+    Rules: name_placeholder (value null), name_format (digits or longer than
+    40 characters; value kept).
     ``extra``: '_placeholder_sex' ('1' for …之子, '2' for …之女) and
     '_placeholder_mother' (the part before 之, e.g. '周某某之女' → '周某某').
     """

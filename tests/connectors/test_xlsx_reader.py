@@ -130,3 +130,22 @@ def test_xls_is_rejected_with_a_clear_message(tmp_path):
 )
 def test_cell_text(value, text):
     assert cell_text(value) == text
+
+
+def test_two_title_rows_blank_rows_counted_and_notes_dropped(tmp_path):
+    workbook, sheet = workbook_with(
+        [
+            ["死亡人员信息"],
+            ["填报单位：德惠市公安局", None, "日期：2026-09-30"],
+            ["姓名", "死亡日期", "性别"],
+            ["张三", "2026-01-02", "男"],
+        ]
+    )
+    sheet["A6"], sheet["B6"] = "李四", "2026-02-03"
+    sheet["A8"], sheet["A9"] = "合计：2人", "审核人：王五"
+    path = tmp_path / "death_2026q3.xlsx"
+    workbook.save(path)
+    extract = read_extract(path)
+    assert extract.header_row == 3
+    assert extract.frame["row"].to_list() == [1, 3]
+    assert extract.frame["name"].to_list() == ["张三", "李四"]

@@ -25,6 +25,7 @@ def run(values):
         ("阿卜杜拉——买买提", "阿卜杜拉·买买提", None),
         ("·艾力··买买提·", "艾力·买买提", None),
         ("王2", "王2", "name_format"),
+        ("张" * 41, "张" * 41, "name_format"),
         ("李某某之子", None, "name_placeholder"),
         ("周某某之长女", None, "name_placeholder"),
         ("无名氏", None, "name_placeholder"),
