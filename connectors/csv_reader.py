@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 from pathlib import Path
 
 import polars as pl
@@ -19,6 +20,8 @@ from connectors.encodings import UTF8_BOM, decode_text, detect_encoding, is_stri
 from connectors.extract import FileRejected
 from connectors.grid import HEAD_RECORDS, Grid, cell_columns
 from connectors.layout import is_note_cells
+
+_NON_BLANK = re.compile(rb"\S")
 
 
 def split_records(buf: bytes, limit: int) -> list[tuple[int, int]]:
@@ -110,12 +113,15 @@ class CsvSource:
         delimiter = self.delimiters[header_record]
         check_complete(self.buf, width, delimiter, file=self.path.name)
         offset = self.spans[first_record][0] if first_record < len(self.spans) else len(self.buf)
-        body = self.buf[offset:]
         columns = cell_columns(width)
-        if not body.strip():
+        if _NON_BLANK.search(self.buf, offset) is None:
             return pl.DataFrame(schema={c: pl.Utf8 for c in columns})
+        # Skip the line breaks before the first data record instead of slicing
+        # (a slice would copy the whole file); the count is exact, so quoting
+        # in the skipped part does not matter.
         return pl.read_csv(
-            body,
+            self.buf,
+            skip_lines=self.buf.count(b"\n", 0, offset),
             has_header=False,
             separator=delimiter,
             quote_char='"',

@@ -210,7 +210,9 @@ def data_rows(body: pl.DataFrame) -> pl.DataFrame:
     if not body.columns:
         return frame
     has_value = pl.concat_str([pl.col(c) for c in body.columns], separator="", ignore_nulls=True).str.contains(r"\S")
-    frame = frame.filter(has_value.fill_null(False))
+    keep = frame.select(has_value.fill_null(False)).to_series()
+    if not keep.all():  # filtering copies every column: only when there is a blank row
+        frame = frame.filter(keep)
     # Walk back from the last row over note rows; they are few, so this loop is short.
     cut = frame.height
     step = 64

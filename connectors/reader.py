@@ -89,9 +89,11 @@ def read_extract(
         grid.head, spec_source, file=path.name, header_row=manifest_entry.header_row if manifest_entry else None
     )
     body = grid.load_body(layout.first_data_record, layout.width, layout.header_record)
+    sheet, encoding, date1904, checksum = grid.sheet, grid.encoding, grid.date1904, grid.checksum
+    del grid  # the file's bytes are not needed any more
     rows = data_rows(body)
     frame, issues = normalise_fields(
-        raw_fields(rows, layout), spec_source, extract_date=extract_date, date1904=grid.date1904
+        raw_fields(rows, layout), spec_source, extract_date=extract_date, date1904=date1904
     )
     if frame.height == 0:
         warnings.append(_warning("empty_file"))
@@ -100,9 +102,9 @@ def read_extract(
         source=spec_source.key,
         frame=frame,
         issues=issues,
-        checksum=grid.checksum or file_checksum(path),
-        sheet=grid.sheet,
-        encoding=grid.encoding,
+        checksum=checksum or file_checksum(path),
+        sheet=sheet,
+        encoding=encoding,
         header_row=layout.header_record + 1,
         extract_date=extract_date,
         present_fields=tuple(f for f in spec_source.fields if f in layout.fields),
