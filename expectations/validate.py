@@ -151,16 +151,19 @@ def _distinct_values(suites: SourceSuites, frame: pl.DataFrame) -> dict[str, pl.
 
 
 def _value_frame(suites: SourceSuites, distinct: dict[str, pl.Series]) -> pd.DataFrame:
+    """One column per value check, padded with nulls (which GX skips) to the longest.
+
+    Padding happens in polars and text stays arrow-backed: a million padded
+    object cells per column would cost more than the checks themselves.
+    """
+    length = max((s.len() for s in distinct.values()), default=0)
     columns: dict[str, pd.Series] = {}
     for column, (_field, representation) in suites.value_columns.items():
         values = distinct[column]
         if representation == "text":
             values = values.dt.to_string("%Y-%m-%d") if values.dtype == pl.Date else values.cast(pl.Utf8)
-            # Regex checks call astype(str): plain Python strings avoid a conversion per run.
-            columns[column] = pd.Series(values.to_list(), dtype=object)
-        else:
-            columns[column] = _to_pandas(values)
-    # Columns of different lengths: pandas pads the shorter ones with nulls, which GX skips.
+        values = values.extend_constant(None, length - values.len())
+        columns[column] = _to_pandas(values)
     return pd.DataFrame(columns)
 
 
