@@ -97,3 +97,10 @@ def test_help_is_bilingual(command):
     result = runner.invoke(app, [command, "--help"])
     assert result.exit_code == 0
     assert any("\u4e00" <= ch <= "\u9fff" for ch in result.output) and "--out" in result.output
+
+
+def test_flows_list_shows_the_schedules():
+    prefect_yaml = Path(__file__).parents[2] / "prefect.yaml"
+    result = runner.invoke(app, ["flows", "list", "--prefect-yaml", str(prefect_yaml)], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    assert "quarterly" in result.output and "0 3 5 1,4,7,10 *" in result.output and "Asia/Shanghai" in result.output
