@@ -49,6 +49,9 @@ DEFAULT_RULES: tuple[BlockingRule, ...] = (
     block_on("nm_given_py", "birth_year"),
     block_on("nm_name_py", "div6"),
     block_on("nm_name_py", "birth_year"),
+    block_on("nm_name_py", "household"),
+    block_on("nm_name_py", "context_id"),
+    block_on("nm_name_py", "partner_id"),
 )
 
 

@@ -48,7 +48,7 @@ def _cpdist(pairs: pl.DataFrame, column: str, scorer) -> np.ndarray:  # noqa: AN
     left, right = _strings(pairs, column)
     if not left:
         return np.zeros(0)
-    return process.cpdist(left, right, scorer=scorer, workers=1)
+    return process.cpdist(left, right, scorer=scorer, workers=-1)
 
 
 def _days(pairs: pl.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
@@ -174,7 +174,7 @@ class DateOneDigitLevel(ComparisonLevel):
         left, right = text["l"].fill_null("").to_list(), text["r"].fill_null("").to_list()
         if not left:
             return np.zeros(0, dtype=bool)
-        return process.cpdist(left, right, scorer=Hamming.distance, workers=1) == 1
+        return process.cpdist(left, right, scorer=Hamming.distance, workers=-1) == 1
 
 
 @dataclass(frozen=True)
@@ -373,9 +373,28 @@ def ParentNameComparison() -> Comparison:  # noqa: N802
     )
 
 
+def HouseholdComparison() -> Comparison:  # noqa: N802
+    """Named on rows of the same hukou household (the head, the parents and the person)."""
+    return Comparison("household", (ExactMatchLevel("same household", "household"), ElseLevel()), ("household",),
+                      m_start=_starts(0.8, 0.2))
+
+
+def ContextComparison() -> Comparison:  # noqa: N802
+    """Two parent or guardian mentions on records of the same child (by the child's ID number)."""
+    return Comparison("context", (ExactMatchLevel("named for the same person", "context_id"), ElseLevel()),
+                      ("context_id",), m_start=_starts(0.5, 0.5))
+
+
+def PartnerComparison() -> Comparison:  # noqa: N802
+    """Two parent mentions naming the same other parent (by ID number)."""
+    return Comparison("partner", (ExactMatchLevel("same other parent", "partner_id"), ElseLevel()),
+                      ("partner_id",), m_start=_starts(0.7, 0.3))
+
+
 def default_comparisons() -> tuple[Comparison, ...]:
     return (NameComparison(), BirthDateComparison(), SexComparison(), IdNumberComparison(),
-            DivisionComparison(), ParentNameComparison())
+            DivisionComparison(), ParentNameComparison(), HouseholdComparison(), ContextComparison(),
+            PartnerComparison())
 
 
 def comparison_vectors(pairs: pl.DataFrame, comparisons: Sequence[Comparison]) -> pl.DataFrame:

@@ -20,7 +20,7 @@ MENTION_COLUMNS: dict[str, pl.DataType] = {
     "mother_name": pl.Utf8, "mother_id_number": pl.Utf8, "father_name": pl.Utf8, "father_id_number": pl.Utf8,
     "household": pl.Utf8,
     # beyond the contract, used by the linker
-    "primary": pl.Boolean, "one_to_one": pl.Boolean, "record_key": pl.Utf8, "birth_year_est": pl.Int32,
+    "context_id": pl.Utf8, "partner_id": pl.Utf8, "primary": pl.Boolean, "one_to_one": pl.Boolean, "record_key": pl.Utf8, "birth_year_est": pl.Int32,
     "fingerprint": pl.Utf8,
 }
 
@@ -65,7 +65,12 @@ def _role_mentions(batch_id: int, source: Source, source_file: str, frame: pl.Da
     if name_f and f"{name_f}_placeholder_sex" in frame.columns:
         sex = pl.coalesce(sex, pl.col(f"{name_f}_placeholder_sex").cast(pl.Utf8))
     division_f = _first_present(frame, DIVISION_FIELDS) if primary else None
-    household_f = _first_present(frame, HOUSEHOLD_FIELDS) if primary else None
+    # Every role of a row shares the row's household (the head, parents and the person
+    # are usually registered in it); a name-only parent links through it.
+    household_f = _first_present(frame, HOUSEHOLD_FIELDS)
+    primary_id = roles[source.primary_role].get("id_number")
+    partner_role = {"mother": "father", "father": "mother"}.get(role)
+    partner_id = roles.get(partner_role, {}).get("id_number") if partner_role else None
     key_parts = [_col(frame, k, pl.Utf8).fill_null("") for k in source.record_key]
     birth_year_est = pl.lit(None, dtype=pl.Int32)
     if primary and "age" in frame.columns and "event_date" in frame.columns:
@@ -92,6 +97,11 @@ def _role_mentions(batch_id: int, source: Source, source_file: str, frame: pl.Da
         parent("father", "name").alias("father_name"),
         parent("father", "id_number").alias("father_id_number"),
         _col(frame, household_f, pl.Utf8).alias("household"),
+        # For a parent or guardian: the ID number of the person the row is about,
+        # so two name-only mentions of 'the mother of X' meet.
+        (pl.lit(None, dtype=pl.Utf8) if primary else _col(frame, primary_id, pl.Utf8)).alias("context_id"),
+        # For a parent: the other parent's ID number (a newborn has none to share).
+        _col(frame, partner_id, pl.Utf8).alias("partner_id"),
         pl.lit(primary).alias("primary"),
         pl.lit(primary and source.one_record_per_person_at_a_time and source.key not in ONE_TO_ONE_EXEMPT).alias("one_to_one"),
         pl.concat_str(key_parts, separator="|").alias("record_key"),

@@ -228,6 +228,8 @@ def mention_features(mentions: pl.DataFrame) -> pl.DataFrame:
         pl.col("division").str.slice(0, 6).alias("div6"),
         pl.when(pl.col("division").str.len_chars() >= 9).then(pl.col("division").str.slice(0, 9)).alias("div9"),
         pl.when(pl.col("mother_id_number").str.contains(ID_PATTERN)).then(pl.col("mother_id_number")).alias("mo_id"),
+        pl.when(pl.col("context_id").str.contains(ID_PATTERN)).then(pl.col("context_id")).alias("context_id"),
+        pl.when(pl.col("partner_id").str.contains(ID_PATTERN)).then(pl.col("partner_id")).alias("partner_id"),
         pl.when(pl.col("name").is_null()).then(pl.col("name_raw").str.extract(_PLACEHOLDER_ORDER.pattern, 1))
         .alias("placeholder"),
     )
