@@ -183,7 +183,7 @@ def hukou_population(f: Facts) -> pl.DataFrame:
                 cols["guardian_id_number"][i] = p.id_number[g]
                 cols["guardian_relation"][i] = relation
                 roles["guardian"][i] = g
-        if hh.moved_in is not None:
+        if hh.moved_in is not None and hh.moved_in.toordinal() > p.birth[pid]:
             cols["moved_in_date"][i] = hh.moved_in
             cols["moved_in_from_division"][i] = hh.moved_in_from
         roles["person"][i] = pid
@@ -401,6 +401,7 @@ def student_roll(f: Facts) -> pl.DataFrame:
         changed = None
         if status in ("dropped_out", "suspended", "died"):
             changed = w.death_date(pid) if status == "died" else f.as_of - timedelta(days=20 + pid % 60)
+            changed = max(changed, enrolled) if changed else None
         ident = f.id(pid)
         t.add({"child": pid, "guardian": guardian}, student_number=f"G{ident}", id_number=ident, name=f.name(pid),
               sex=f.sex(pid), birth_date=birth, school=school, school_division=village.township_code,

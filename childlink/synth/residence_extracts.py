@@ -85,7 +85,7 @@ def child_health(f: Facts) -> pl.DataFrame:
               father_name=f.name(father), guardian_name=f.name(guardian), guardian_id_number=f.id(guardian),
               guardian_phone=f.phone(guardian), record_created=start,
               managing_unit=f"{cname}{['妇幼保健院', '社区卫生服务中心', '乡镇卫生院'][pid % 3]}",
-              last_followup_date=min(f.as_of - timedelta(days=pid % 90), max(start, f.as_of - timedelta(days=200))))
+              last_followup_date=max(start, f.as_of - timedelta(days=pid % 90)))
     return t.frame()
 
 
