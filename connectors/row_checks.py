@@ -172,16 +172,14 @@ def _duplicate_records(frame: pl.DataFrame, source: Source) -> list[pl.DataFrame
 
 
 def _overlapping_records(frame: pl.DataFrame, source: Source) -> list[pl.DataFrame]:
-    start = source.period.start
+    start, end_field = source.period.start, source.period.end
     person = source.persons[source.primary_role].get("id_number")
-    if not (source.one_record_per_person_at_a_time and start and person) or frame.height == 0:
+    # Without an end field a record is a point in time: two of them only
+    # "overlap" on the same day, which duplicate_record already reports.
+    if not (source.one_record_per_person_at_a_time and start and end_field and person) or frame.height == 0:
         return []
-    end_field = source.period.end
-    # Without an end field a record is a point in time; a blank end means still open.
-    end = pl.col(end_field).fill_null(_FAR_FUTURE) if end_field else pl.col(start)
+    end = pl.col(end_field).fill_null(_FAR_FUTURE)  # a blank end: still going on
     group = [person]
-    if source.key == "medical_insurance" and "insured_year" in frame.columns:
-        group.append("insured_year")  # one record per person per insured year
     spans = (
         frame.select(ROW, *group, pl.col(start).alias("_start"), end.alias("_end"))
         .filter(pl.col(person).is_not_null() & pl.col("_start").is_not_null())
@@ -189,8 +187,8 @@ def _overlapping_records(frame: pl.DataFrame, source: Source) -> list[pl.DataFra
         .sort([*group, "_start", ROW])
         .with_columns(_prev_end=pl.col("_end").cum_max().shift(1).over(group))
     )
-    touching = pl.col("_start") <= pl.col("_prev_end") if not end_field else pl.col("_start") < pl.col("_prev_end")
-    overlap_rows = spans.filter(touching.fill_null(False)).select(ROW)
+    # A spell that starts on the day the previous one ends is a hand-over, not an overlap.
+    overlap_rows = spans.filter((pl.col("_start") < pl.col("_prev_end")).fill_null(False)).select(ROW)
     if overlap_rows.height == 0:
         return []
     flagged = frame.join(overlap_rows, on=ROW, how="semi")

@@ -1,6 +1,6 @@
 import polars as pl
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from childlink.schema import exchange
@@ -64,6 +64,7 @@ def test_sex(raw, id_sex, value, derived, rule):
 list_keys = st.sampled_from(sorted(exchange().code_lists))
 
 
+@settings(deadline=None)
 @given(list_keys, st.data())
 def test_every_code_label_and_alias_matches_and_codes_are_stable(list_key, data):
     code_list = exchange().code_list(list_key)

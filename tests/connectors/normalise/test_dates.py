@@ -2,7 +2,7 @@ from datetime import date
 
 import polars as pl
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from connectors.normalise.dates import normalise_date
@@ -74,6 +74,7 @@ def test_1904_serials():
 days = st.dates(min_value=date(1900, 1, 1), max_value=AS_OF)
 
 
+@settings(deadline=None)
 @given(days, st.sampled_from(["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日", "%Y-%m-%d 12:30:00"]))
 def test_dates_round_trip(day, fmt):
     result = run([day.strftime(fmt)])
@@ -82,6 +83,7 @@ def test_dates_round_trip(day, fmt):
     assert run(iso).value.to_list() == [day]
 
 
+@settings(deadline=None)
 @given(days)
 def test_excel_serials_round_trip(day):
     serial = (day - date(1899, 12, 30)).days

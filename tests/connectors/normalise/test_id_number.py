@@ -2,7 +2,7 @@ from datetime import date
 
 import polars as pl
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from stdnum.cn import ric
 
@@ -57,11 +57,13 @@ def test_derived_columns():
 digits17 = st.text(alphabet="0123456789", min_size=17, max_size=17).filter(lambda s: s[0] != "0")
 
 
+@settings(deadline=None)
 @given(digits17)
 def test_vectorised_check_digit_agrees_with_stdnum(first17):
     assert check_digits(pl.Series([first17])).to_list() == [ric.calc_check_digit(first17 + "0")]
 
 
+@settings(deadline=None)
 @given(
     st.sampled_from(["110105", "220183", "440106"]),
     st.dates(min_value=date(1900, 1, 1), max_value=date(1999, 12, 31)),
@@ -79,6 +81,7 @@ def test_15_to_18_gives_a_valid_check_digit(division, born, sequence):
     assert result.derived["_birth_date"].to_list() == [born]
 
 
+@settings(deadline=None)
 @given(st.lists(st.one_of(st.none(), st.text(max_size=20), digits17.map(lambda s: s + ric.calc_check_digit(s + "0")))))
 def test_normalising_a_normalised_value_returns_it(values):
     once = run(values).value

@@ -1,6 +1,6 @@
 import polars as pl
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from connectors.normalise.names import normalise_name
@@ -52,6 +52,7 @@ def test_placeholder_gives_sex_and_mother_name():
 name_chars = st.sampled_from(list("张王李赵钱孫劉陳·.•・ 　abcXYZ12") + ["\u2014", "\uff0e"])
 
 
+@settings(deadline=None)
 @given(st.lists(st.one_of(st.none(), st.text(name_chars, max_size=10), st.text(max_size=10))))
 def test_normalising_a_normalised_name_returns_it(values):
     once = run(values).value

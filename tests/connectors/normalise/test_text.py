@@ -1,6 +1,6 @@
 import polars as pl
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from connectors.normalise.text import normalise_boolean, normalise_integer, normalise_phone, normalise_text
@@ -52,6 +52,7 @@ def test_phone(raw, value, rule):
     assert (result.value.to_list(), result.rule.to_list()) == ([value], [rule])
 
 
+@settings(deadline=None)
 @given(st.lists(st.one_of(st.none(), st.text(max_size=15))))
 def test_text_and_phone_are_idempotent(values):
     for normalise in (normalise_text, normalise_phone):
@@ -59,6 +60,7 @@ def test_text_and_phone_are_idempotent(values):
         assert normalise(once).value.to_list() == once.to_list()
 
 
+@settings(deadline=None)
 @given(st.lists(st.integers(-5, 200)))
 def test_integers_round_trip(numbers):
     result = normalise_integer(series([str(n) for n in numbers]), minimum=0, maximum=120)
