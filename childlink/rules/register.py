@@ -34,6 +34,7 @@ def active_register(linked: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
         return pl.DataFrame(schema=REGISTER_SCHEMA)
     active = frame.filter(
         pl.col("child_entity_id").is_not_null()
+        & pl.col("category").is_not_null()  # a required field: a row without it says nothing
         & (pl.col("status").is_null() | (pl.col("status") == "active"))
         & (pl.col("exit_date").is_null() | (pl.col("exit_date") > pl.col("extract_date")))
     )
