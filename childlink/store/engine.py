@@ -6,6 +6,9 @@ driver the project installs). SQLite files get WAL journaling (readers do not
 block the writer), foreign keys and a busy timeout; their parent folders are
 created.
 
+Repository functions write inside ``store.begin()`` (on SQLite: BEGIN
+IMMEDIATE) and read with ``store.engine.connect()``.
+
 Migrations run programmatically on every open, so a county never runs a
 separate upgrade step. Developers who write a new migration use the Alembic
 command line through the bundled ini file, which takes the database from the
@@ -108,9 +111,9 @@ def create_store_engine(url: str | URL) -> Engine:
 def _sqlite_begin(connection: Any) -> None:
     # Python's sqlite3 (3.11) opens no transaction before DDL, so a migration
     # would commit statement by statement; with the driver's own transaction
-    # handling off (below), SQLAlchemy's BEGIN covers DDL too. A migrator asks
-    # for IMMEDIATE: it takes the write lock up front, so two processes opening
-    # a fresh file one after the other instead of both creating tables.
+    # handling off (below), SQLAlchemy's BEGIN covers DDL too. Writers ask for
+    # IMMEDIATE (Store.begin, migrate_to_head): they take the write lock up
+    # front and queue behind each other under the busy timeout.
     mode = connection.get_execution_options().get(SQLITE_BEGIN_OPTION, "")
     connection.exec_driver_sql(f"BEGIN {mode}".strip())
 

@@ -71,7 +71,7 @@ def _assignment_frame(run_id: str, assignments: pl.DataFrame) -> pl.DataFrame:
     unknown = frame.filter(~pl.col("method").is_in(MEMBER_METHODS))
     if unknown.height:
         raise ValueError(f"method must be one of {', '.join(MEMBER_METHODS)}, got {unknown['method'][0]!r}")
-    foreign = frame.filter(~pl.col("entity_id").str.contains(r"^\d{6}-"))
+    foreign = frame.filter(~pl.col("entity_id").str.contains(r"^\d{6}-").fill_null(False))
     if foreign.height:
         example = foreign["entity_id"][0]
         raise ValueError(f"entity ids must start with their county code ('<county>-P<counter>'), got {example!r}")

@@ -89,11 +89,14 @@ def test_assignment_frames_are_checked(store, run_id, batch_id):
         save_entity_assignments(store, run_id=run_id, assignments=_one("x"))
     with pytest.raises(ValueError, match="county code"):
         save_entity_assignments(store, run_id=run_id, assignments=_one(f"{batch_id}:1:p", "E1"))
+    with pytest.raises(ValueError, match="county code"):
+        save_entity_assignments(store, run_id=run_id, assignments=_one(f"{batch_id}:1:p", None))
     with pytest.raises(ValueError, match="assigned twice"):
         save_entity_assignments(store, run_id=run_id, assignments=pl.concat([_one(f"{batch_id}:1:p")] * 2))
     with pytest.raises(StoreError, match="batches that are not in the store: 999"):
         save_entity_assignments(store, run_id=run_id, assignments=_one("999:1:p"))
     assert load_entity_assignments(store).is_empty()
+    assert save_entity_assignments(store, run_id=run_id, assignments=_one(f"{batch_id}:1:p").clear()) == 0
     with pytest.raises(StoreError, match="no such run"):
         save_entity_assignments(store, run_id="nope", assignments=_one(f"{batch_id}:1:p"))
 
