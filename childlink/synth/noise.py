@@ -179,11 +179,12 @@ class Renderer:
         elif kind == SEX:
             labels = {"1": "男", "2": "女"} if style.sex_style == "label" else {"1": "1", "2": "2"}
             alt = {"1": ["M", "男性", "1"], "2": ["F", "女性", "2"]}
-            picked = set(self._pick(values, SEX_RATE))
-            values = [None if v is None else (self.rng.choice(alt[v]) if i in picked else labels.get(v, v))
-                      for i, v in enumerate(values)]
+            shown = series.cast(pl.Utf8).replace(labels).to_list()
+            for i in self._pick(values, SEX_RATE):
+                shown[i] = self.rng.choice(alt[values[i]])
+            values = shown
         elif kind == CODE and column.code_list:
-            values = self._codes(column.code_list, values)
+            values = self._codes(column.code_list, series.cast(pl.Utf8))
         elif kind == BOOLEAN:
             yes, no = ("是", "否") if style.bool_style == "zh" else ("1", "0")
             values = [None if v is None else (yes if v else no) for v in values]
@@ -191,20 +192,16 @@ class Renderer:
             values = [None if v is None else str(v) for v in values]
         return pl.Series(name, values, dtype=pl.Utf8)
 
-    def _codes(self, list_key: str, values: list) -> list:
+    def _codes(self, list_key: str, series: pl.Series) -> list:
         code_list = self.ex.code_list(list_key)
         labels = {v.code: v.label for v in code_list.values}
         aliases = {v.code: v.aliases for v in code_list.values}
+        values = series.to_list()
         # Two-digit codes (relations, ethnicity) are exported as codes by the police systems.
         numeric = list_key in ("household_relation", "ethnicity")
-        out = []
-        picked = set(self._pick(values, CODE_RATE))
-        for i, v in enumerate(values):
-            if v is None:
-                out.append(None)
-            elif i in picked:
-                choices = [labels[v], v, *[a for a in aliases.get(v, ()) if a not in ("无",)]]
-                out.append(self.rng.choice(choices))
-            else:
-                out.append(v if numeric else labels.get(v, v))
+        out = values if numeric else series.replace(labels).to_list()
+        for i in self._pick(values, CODE_RATE):
+            v = values[i]
+            choices = [labels.get(v, v), v, *[a for a in aliases.get(v, ()) if a != "无"]]
+            out[i] = self.rng.choice(choices)
         return out

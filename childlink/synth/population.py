@@ -8,6 +8,7 @@ then built column-wise from the true birth place, birth date and sex.
 
 from __future__ import annotations
 
+import itertools
 import random
 from datetime import date
 
@@ -43,8 +44,9 @@ class _Builder:
         villages = county_villages(county)
         # Urban communities are denser than villages.
         self.villages = villages
-        self.village_weights = [3.0 if v.urban_rural == "111" else 1.6 if v.urban_rural.startswith("1") else 1.0
-                                for v in villages]
+        weights = [3.0 if v.urban_rural == "111" else 1.6 if v.urban_rural.startswith("1") else 1.0 for v in villages]
+        self.village_cum = list(itertools.accumulate(weights))
+        self.urban_villages = [v for v in villages if v.urban_rural.startswith("1")]
         self.place = province_name(county) + city_name(county) + county_name(county)
         self.hh_counter = 0
 
@@ -53,13 +55,13 @@ class _Builder:
         self.hh_counter += 1
         if migrant_from:
             # Migrants rent in the county seat or a town centre; their hukou division is their home county.
-            village = self.rng.choice([v for v in self.villages if v.urban_rural.startswith("1")])
+            village = self.rng.choice(self.urban_villages)
             hh = Household(number=f"{self.hh_counter:09d}", division=migrant_from, rural=False, collective=False,
                            address=self._address(village), kind=kind)
             hh.moved_in = None
             hh.residence_village = village.code
         else:
-            village = self.rng.choices(self.villages, weights=self.village_weights)[0]
+            village = self.rng.choices(self.villages, cum_weights=self.village_cum)[0]
             hh = Household(number=f"{village.code[6:9]}{self.hh_counter:06d}", division=village.code,
                            rural=village.rural, collective=False, address=self._address(village), kind=kind)
             hh.residence_village = village.code
@@ -208,12 +210,12 @@ def build_population(people: int, county: str, as_of: date, rng: random.Random) 
     """Draw households until ``people`` persons exist; assign ID numbers."""
     builder = _Builder(county, as_of, rng)
     kinds = [k for k, _ in _KINDS]
-    weights = [w for _, w in _KINDS]
+    cum = list(itertools.accumulate(w for _, w in _KINDS))
     while len(builder.people) < people:
         if rng.random() < MIGRANT_SHARE:
             builder.family("migrant", migrant_from=rng.choice(MIGRANT_ORIGINS))
         else:
-            builder.family(rng.choices(kinds, weights=weights)[0])
+            builder.family(rng.choices(kinds, cum_weights=cum)[0])
     assign_id_numbers(builder.people, np.random.default_rng(rng.randrange(2**32)))
     return builder.people, builder.households
 
@@ -224,32 +226,32 @@ def assign_id_numbers(people: People, gen: np.random.Generator) -> None:
     n = len(people)
     if start >= n:
         return
-    births = np.array(people.birth[start:], dtype=np.int64)
-    ymd = np.array([date.fromordinal(int(b)).strftime("%Y%m%d") for b in births])
+    epoch = date(1970, 1, 1).toordinal()
     frame = pl.DataFrame({
-        "div": people.birth_division[start:],
-        "ymd": ymd,
-        "sex": np.array(people.sex[start:], dtype=np.int64),
-    }).with_row_index("i")
-    # Ranks continue after numbers already issued (people added later never collide).
-    taken = _taken_sequences(people.id_number)
+        "div": pl.Series(people.birth_division[start:], dtype=pl.Utf8),
+        "ymd": (pl.Series(people.birth[start:], dtype=pl.Int64) - epoch).cast(pl.Int32).cast(pl.Date).dt.strftime("%Y%m%d"),
+        "sex": pl.Series(people.sex[start:], dtype=pl.Int64),
+    })
     frame = frame.with_columns(pl.int_range(pl.len()).over(["div", "ymd", "sex"]).alias("rank"))
-    rank = frame["rank"].to_numpy().astype(np.int64)
-    base = gen.integers(5, 150, size=len(frame)) * 2
-    ids = build_id_numbers(frame["div"].to_numpy(), frame["ymd"].to_numpy(), frame["sex"].to_numpy(), rank, base)
-    # Repair the rare collision (same group drawn twice with different bases) by stepping the sequence.
-    seen = set(taken)
-    out = []
-    for i, value in enumerate(ids.tolist()):
-        seq = int(value[14:17])
-        while value in seen or value[:17] in taken:
-            seq = (seq + 2) % 1000 or 2
-            value = build_id_numbers(np.array([value[:6]]), np.array([value[6:14]]), np.array([int(frame["sex"][i])]),
-                                     np.array([0]), np.array([seq]))[0]
-        seen.add(value)
-        out.append(value)
+    base = gen.integers(5, 150, size=frame.height) * 2
+    ids = build_id_numbers(frame["div"].to_numpy(), frame["ymd"].to_numpy(), frame["sex"].to_numpy(),
+                           frame["rank"].to_numpy().astype(np.int64), base)
+    # Different bases within one group can collide: step the sequence of the later ones until unique.
+    taken = {v[:17] for v in people.id_number}
+    counts = pl.Series(ids).is_duplicated().to_numpy()
+    suspects = set(np.flatnonzero(counts).tolist())
+    if taken:
+        suspects.update(i for i, v in enumerate(ids.tolist()) if v[:17] in taken)
+    out = ids.tolist()
+    if suspects:
+        seen = taken | {v[:17] for i, v in enumerate(out) if i not in suspects}
+        for i in sorted(suspects):
+            value = out[i]
+            seq = int(value[14:17])
+            while value[:17] in seen:
+                seq = (seq + 2) % 1000 or 2
+                value = build_id_numbers(np.array([value[:6]]), np.array([value[6:14]]), np.array([int(frame["sex"][i])]),
+                                         np.array([0]), np.array([seq]))[0]
+            seen.add(value[:17])
+            out[i] = value
     people.id_number.extend(out)
-
-
-def _taken_sequences(existing: list[str]) -> set[str]:
-    return {v[:17] for v in existing}
