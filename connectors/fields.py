@@ -81,6 +81,30 @@ def _issues_of(field_name: str, rows: pl.Series, rule: pl.Series, value: pl.Seri
     )
 
 
+def _sex_for_blanks(column: Column, source: Source, results: dict[str, Normalised]) -> pl.Series | None:
+    """What a blank sex cell takes: its role's ID-number sex, else its placeholder name's (…之子/…之女)."""
+    role = _role_of(source, column.field, "sex") or {}
+    id_result = results.get(role.get("id_number", ""))
+    name_result = results.get(role.get("name", ""))
+    candidates = [
+        series
+        for series in (
+            id_result.derived["_sex"] if id_result else None,
+            name_result.extra.get("_placeholder_sex") if name_result else None,
+        )
+        if series is not None
+    ]
+    if not candidates:
+        return None
+    return pl.select(pl.coalesce(candidates)).to_series()
+
+
+def _keeps_placeholders(source: Source, field_name: str) -> bool:
+    """Name fields of roles with a sex keep the placeholder's sex and mother name for matching."""
+    role = _role_of(source, field_name, "name")
+    return role is not None and "sex" in role
+
+
 def normalise_fields(
     raw: pl.DataFrame, source: Source, *, extract_date: date, date1904: bool = False
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -89,30 +113,21 @@ def normalise_fields(
     ``raw`` has ``row`` (Int64) and one Utf8 column per field present in the
     file, named by field; absent fields come out null.
     """
-    height = raw.height
-    raws = {
-        c.field: raw[c.field].cast(pl.Utf8) if c.field in raw.columns else pl.Series(c.field, [None] * height, dtype=pl.Utf8)
-        for c in source.columns
-    }
+    absent = pl.Series([None] * raw.height, dtype=pl.Utf8)
+    raws = {c.field: (raw[c.field].cast(pl.Utf8) if c.field in raw.columns else absent) for c in source.columns}
     inputs, derived_from = derive_inputs(raws, source)
     rows = raw[ROW].cast(pl.Int64)
     results: dict[str, Normalised] = {}
-    issues: list[pl.DataFrame] = []
-    for column in source.columns:  # sex last: it reads its role's ID number and name
-        if column.type == SEX:
-            continue
-        results[column.field] = _normalise_column(
-            column, inputs[column.field].alias(column.field), extract_date=extract_date, date1904=date1904
-        )
+    for column in source.columns:  # sex after the others: it reads its role's ID number and name
+        if column.type != SEX:
+            results[column.field] = _normalise_column(
+                column, inputs[column.field].alias(column.field), extract_date=extract_date, date1904=date1904
+            )
     for column in source.columns_of_type(SEX):
-        role = _role_of(source, column.field, "sex") or {}
-        id_sex = results[role["id_number"]].derived["_sex"] if role.get("id_number") in results else None
-        name = results.get(role.get("name", ""))
-        placeholder_sex = name.extra.get("_placeholder_sex") if name else None
-        if placeholder_sex is not None:
-            id_sex = placeholder_sex if id_sex is None else pl.select(pl.coalesce(id_sex, placeholder_sex)).to_series()
-        results[column.field] = normalise_sex(inputs[column.field].alias(column.field), id_sex)
+        fill = _sex_for_blanks(column, source, results)
+        results[column.field] = normalise_sex(inputs[column.field].alias(column.field), fill)
     columns: list[pl.Series] = [rows.alias(ROW)]
+    issues: list[pl.DataFrame] = []
     for column in source.columns:
         result = results[column.field]
         columns.append(result.value.alias(column.field))
@@ -121,15 +136,12 @@ def normalise_fields(
             columns.append(result.derived[suffix].alias(f"{column.field}{suffix}"))
         if column.field in derived_from:
             columns.append(derived_from[column.field].alias(f"{column.field}_derived"))
-        if column.type == NAME and _role_of(source, column.field, "name") and "sex" in (_role_of(source, column.field, "name") or {}):
-            for suffix, series in result.extra.items():
-                columns.append(series.alias(f"{column.field}{suffix}"))
+        if column.type == NAME and _keeps_placeholders(source, column.field):
+            columns.extend(series.alias(f"{column.field}{suffix}") for suffix, series in result.extra.items())
         issues.append(_issues_of(column.field, rows, result.rule, inputs[column.field]))
-    frame = pl.DataFrame(columns)
-    frame, derivation_issues = apply_derivations(frame, source)
+    frame, derivation_issues = apply_derivations(pl.DataFrame(columns), source)
     issues.extend(derivation_issues)
     issues.append(row_issues(frame, source))
-    all_issues = pl.concat([i.cast(ISSUE_COLUMNS) for i in issues if i.height], how="vertical") if any(
-        i.height for i in issues
-    ) else empty_issues()
+    found = [i.cast(ISSUE_COLUMNS) for i in issues if i.height]
+    all_issues = pl.concat(found, how="vertical") if found else empty_issues()
     return frame, all_issues.sort(["row", "field"], maintain_order=True)
