@@ -150,8 +150,7 @@ def _best_reading(
     """The reading of the header around record ``at`` that maps the most fields.
 
     One row; ``at`` as the group row above sub-headers; or ``at`` as the
-    sub-header row below a group row. A reading that maps two columns to one
-    field counts only its distinct fields, so the single row wins ties.
+    sub-header row below a group row.
     """
     row = head[at]
     readings = [(at, 1, _single_row_fields(row, index), ["" if _blank(c) else str(c) for c in row])]
@@ -160,11 +159,9 @@ def _best_reading(
     if at >= 1 and any(not _blank(c) for c in head[at - 1]):
         readings.append((at - 1, 2, *_two_row_fields(head[at - 1], row, index)))
 
-    def score(reading: tuple[int, int, list[str | None], list[str]]) -> tuple[int, int]:
-        mapped = [f for f in reading[2] if f]
-        return len(set(mapped)), -(len(mapped) - len(set(mapped)))
-
-    return max(readings, key=score)  # max keeps the first of equal scores
+    # A two-row reading must map more fields than the row alone; on a tie the
+    # single row wins, so two columns for one field stay ambiguous.
+    return max(readings, key=lambda reading: len({f for f in reading[2] if f}))
 
 
 def _finish_layout(

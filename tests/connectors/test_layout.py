@@ -56,6 +56,10 @@ def test_two_columns_for_one_field_is_ambiguous():
     with pytest.raises(FileRejected) as info:
         detect_layout([["公民身份号码", "身份证号", "姓名"]], HUKOU, file="f.csv")
     assert info.value.rule == "ambiguous_column"
+    # A title row above does not turn the second column into an ignored one.
+    with pytest.raises(FileRejected) as info:
+        detect_layout([["户籍人口", None, "2026年"], ["公民身份号码", "姓名", "姓名"], ["x", "y", "z"]], HUKOU, file="f.csv")
+    assert info.value.rule == "ambiguous_column"
 
 
 def test_two_row_header_sub_header_then_group_plus_sub():
