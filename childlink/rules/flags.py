@@ -25,7 +25,7 @@ from childlink.settings import PolicySettings
 FLAG_KINDS = ("suspected_eligible", "category_change", "should_exit", "cannot_verify", "emergency", "dropout_risk")
 FLAG_COLUMNS = (
     "flag", "entity_id", "child_id_number", "child_name", "category", "category_code", "registered_category",
-    "reason", "cause", "rule", "clause", "evidence", "evidence_hash", "link_probability", "township",
+    "reason", "cause", "rule", "clause", "evidence", "evidence_hash", "link_probability", "township", "sensitive",
 )
 ORPHAN_CODES = ("social_orphan", "institution_orphan")
 MAX_AGE = {
@@ -38,7 +38,9 @@ SITUATION_ZH = {
     "dead": "死亡", "declared_missing": "被宣告失踪", "severe_disability": "重度残疾", "serious_illness": "患重病",
     "restricted_6m": "服刑在押或强制隔离戒毒（6个月以上）", "restricted_any": "服刑在押或强制隔离戒毒",
     "lost_contact_6m": "失联6个月以上", "guardianship_revoked": "被撤销监护资格", "deported": "被遣送（驱逐）出境",
-    "family_disability": "重度残疾", "child_disability": "持有残疾人证", "hiv": "感染艾滋病病毒",
+    "family_disability": "重度残疾", "child_disability": "持有残疾人证",
+    # policy §4: HIV status is shown only to users with that permission; the reason never names it.
+    "hiv": "敏感健康情形（需授权查看）",
     "poverty": "家庭享受低保或特困供养", "working_away": "外出务工6个月以上", "resident_here": "在本县居住6个月以上",
     "adopted": "已被收养", "moved_away": "户口已迁出",
 }
@@ -375,6 +377,9 @@ def compare_with_register(facts: Facts, eligibility: Eligibility, *, as_of: date
             pl.coalesce(pl.col("_reg_township").str.slice(0, 9), "hukou_township").alias("township"),
             pl.min_horizontal("link_probability", ev_min).alias("link_probability"),
             evidence_hash().alias("evidence_hash"),
+            # policy §4: a flag resting on the hiv source is visible only with the HIV permission.
+            pl.col("evidence").list.eval(pl.element().struct.field("source") == "hiv").list.any().fill_null(False)
+            .alias("sensitive"),
         )
         .with_columns(evidence_json().alias("evidence"))
         .select(list(FLAG_COLUMNS))

@@ -575,3 +575,14 @@ def test_adopted_child_has_new_parents():
           adopter2_name="养母", registration_date=months_ago(2))
     assert c.categories(child) == []
     assert AS_OF  # the as-of date the scenarios are built around
+
+
+def test_rural_single_parent_list_1_6():
+    from childlink.rules.eligibility.focus import rural_single_parent_list
+
+    c = County()
+    child, f, m = c.family()
+    dead(c, f)
+    eligibility = c.eligibility()
+    listed = rural_single_parent_list(eligibility.children, c.facts().people)
+    assert listed["id_number"].to_list() == [child]

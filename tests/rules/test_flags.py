@@ -236,3 +236,14 @@ def test_flagged_child_gets_dropout_risk():
     dead(c, f), dead(c, m)
     flags = set(flags_of(c, child)["flag"].to_list())
     assert flags == {"suspected_eligible", "dropout_risk"}
+
+
+def test_hiv_flags_are_sensitive_and_do_not_name_it():
+    c = County()
+    child, f, m = c.family()
+    c.add("hiv", id_number=child, name="童", diagnosis_date=date(2022, 3, 1))
+    row = flags_of(c, child).filter(pl.col("flag") == "suspected_eligible").row(0, named=True)
+    assert row["sensitive"] is True
+    assert "艾滋" not in row["reason"]
+    other = suspected_orphan(c)
+    assert not flags_of(c, other)["sensitive"].any()

@@ -16,3 +16,12 @@ def rural_single_parent() -> pl.Expr:
         & ~pl.col("adopted")
         & (((known == 2) & (gone == 1)) | ((known == 1) & (gone == 0)))
     )
+
+
+FOCUS_COLUMNS = ("entity_id", "id_number", "name", "birth_date", "hukou_division", "categories", "primary_category")
+
+
+def rural_single_parent_list(children: pl.DataFrame, people: pl.DataFrame) -> pl.DataFrame:
+    """§1.6 as its own list: the children carrying the focus marker, with their categories."""
+    marked = children.filter(pl.col("rural_single_parent")).select("entity_id", "categories", "primary_category")
+    return marked.join(people, on="entity_id", how="left").select(list(FOCUS_COLUMNS)).sort("hukou_division", "id_number")
