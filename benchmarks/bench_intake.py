@@ -1,12 +1,16 @@
 """Intake benchmark: one large hukou_population CSV end to end through ``ingest_folder``.
 
-Writes a realistic population extract (valid check digits, households with
-parents, a little dirt: bad ID numbers, blank names, unknown codes, exact
-duplicate rows) into a temporary folder, ingests it into a fresh SQLite
-store and prints rows per second and the peak memory (RSS high-water mark of
-this process and its children).
+Writes a population extract into a temporary folder (in a child process):
+by default the synthetic county's ``hukou_population`` file
+(``childlink.synth.generate_source_csv``, with its planted noise), or with
+``--generator builtin`` this module's stand-alone generator (valid check
+digits, parents, a little dirt: bad ID numbers, blank names, unknown codes,
+exact duplicate rows). Then ingests it into a fresh SQLite store and prints
+rows per second (wall and CPU time) and the peak memory (RSS high-water mark
+of the intake process and of the generator child).
 
     uv run python benchmarks/bench_intake.py --rows 1000000
+    uv run python benchmarks/bench_intake.py --rows 1000000 --generator builtin
 
 Targets: at least 50,000 rows/s and less than 4 GiB.
 """
@@ -159,13 +163,26 @@ def peak_rss_bytes() -> tuple[int, int]:
     return own * 1024, children * 1024
 
 
-def write_population_csv(path: Path, rows: int) -> None:
-    population_frame(rows).write_csv(path)
+def write_population_csv(path: Path, rows: int, generator: str) -> None:
+    """The benchmark file: from the synthetic county (``rows`` people) or from ``population_frame``."""
+    if generator == "synth":
+        from childlink.synth import generate_source_csv
+
+        generate_source_csv(path, "hukou_population", people=rows, seed=7, as_of=AS_OF, county=COUNTY)
+    else:
+        population_frame(rows).write_csv(path)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Intake + validation benchmark (hukou_population CSV).")
     parser.add_argument("--rows", type=int, default=1_000_000, help="data rows in the generated file")
+    parser.add_argument(
+        "--generator",
+        choices=("synth", "builtin"),
+        default="synth",
+        help="synth: the synthetic county's hukou_population file (about one row per person); "
+        "builtin: this module's faster stand-alone generator",
+    )
     parser.add_argument("--keep", type=Path, default=None, help="keep the work folder here instead of a temp folder")
     args = parser.parse_args(argv)
 
@@ -176,13 +193,13 @@ def main(argv: list[str] | None = None) -> int:
         csv = extracts / f"hukou_population_{AS_OF:%Y%m%d}.csv"
         started = time.perf_counter()
         # In a child process, so that the generator's memory is not counted as the intake's.
-        generator = multiprocessing.get_context("fork").Process(target=write_population_csv, args=(csv, args.rows))
+        generator = multiprocessing.get_context("fork").Process(target=write_population_csv, args=(csv, args.rows, args.generator))
         generator.start()
         generator.join()
         if generator.exitcode != 0:
             print("the generator failed")
             return 1
-        print(f"generated {args.rows:,} rows ({csv.stat().st_size / 1e6:.0f} MB) "
+        print(f"generated ({args.generator}) for {args.rows:,} rows: {csv.stat().st_size / 1e6:.0f} MB "
               f"in {time.perf_counter() - started:.1f} s → {csv}")
 
         started = time.perf_counter()
