@@ -31,10 +31,9 @@ def map_unique(series: pl.Series, function, dtype: pl.DataType) -> pl.Series:
 
     ``function`` gets a non-null str and returns a value of ``dtype`` or None.
     """
+    series = series.cast(pl.Utf8)
     uniques = series.drop_nulls().unique()
-    mapping = pl.DataFrame(
-        {"key": uniques, "out": pl.Series([function(v) for v in uniques.to_list()], dtype=dtype)},
-        schema={"key": pl.Utf8, "out": dtype},
-    )
-    joined = pl.DataFrame({"key": series.cast(pl.Utf8)}).join(mapping, on="key", how="left", maintain_order="left")
-    return joined["out"]
+    if uniques.len() == 0:
+        return pl.Series(series.name, [None] * series.len(), dtype=dtype)
+    results = pl.Series([function(v) for v in uniques.to_list()], dtype=dtype)
+    return series.replace_strict(uniques, results, default=None, return_dtype=dtype)
