@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as settings_hypothesis
+from hypothesis import strategies as st
 
 from expectations import validate_extract
 
@@ -149,3 +152,20 @@ def test_report_names_rules_and_messages(make_extract, make_person, settings):
     assert "required_missing" in html and "必填字段为空" in html
     assert "expect_column_values_to_not_be_null" in html
     assert "hukou_population_20260930.csv" in html
+
+
+@settings_hypothesis(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    blank_names=st.sets(st.integers(0, 29), max_size=10),
+    copies=st.lists(st.integers(0, 29), max_size=8),
+)
+def test_every_row_is_accepted_or_quarantined(make_extract, make_person, settings, blank_names, copies):
+    rows = [make_person(i, name=None) if i in blank_names else make_person(i) for i in range(30)]
+    rows += [dict(rows[i]) for i in copies]  # exact duplicates of earlier rows
+    extract = make_extract("hukou_population", rows)
+    v = validate_extract(extract, settings)
+    assert _reconciles(extract, v)
+    quarantined = set(v.quarantine["row"].to_list())
+    assert quarantined.isdisjoint(v.accepted["row"].to_list())
+    # Blank names (originals and their copies) and every copy (a duplicate of an earlier row).
+    assert quarantined == {i + 1 for i in blank_names} | {31 + k for k in range(len(copies))}
