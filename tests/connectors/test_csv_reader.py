@@ -85,3 +85,27 @@ def test_undecodable_csv_is_rejected_naming_the_file(tmp_path):
         read_extract(path)
     assert info.value.rule == "encoding_undetected"
     assert path.name in str(info.value)
+
+
+def test_two_row_csv_header_with_group_cells_written_once(tmp_path):
+    path = write(
+        tmp_path,
+        "公民身份号码,姓名,儿童类别,父亲,,母亲,\n"
+        ",,,姓名,身份证号,姓名,身份证号\n"
+        "11010520150101001X,张小,留守儿童,张大,11010519800101001X,李芳,110105198001010021\n",
+        name="child_register_2026q3.csv",
+    )
+    extract = read_extract(path)
+    assert extract.header_row == 1
+    assert extract.frame["row"].to_list() == [1]
+    assert extract.frame["father_name"].to_list() == ["张大"]
+    assert extract.frame["mother_id_number"].to_list() == ["110105198001010021"]
+    assert extract.frame["name"].to_list() == ["张小"]
+
+
+def test_txt_with_gb18030_four_byte_characters(tmp_path):
+    text = f"{HEADER}\n11010519491231002X,𠀀明,男,1949-12-31\n"
+    path = write(tmp_path, text, name="hukou_population_2026q3.txt", encoding="gb18030")
+    extract = read_extract(path)
+    assert extract.encoding == "gb18030"
+    assert extract.frame["name"].to_list() == ["𠀀明"]
