@@ -12,7 +12,7 @@ import polars as pl
 from sqlalchemy import Connection, select, update
 from sqlalchemy.exc import IntegrityError
 
-from childlink.store.bulk import insert_frame, read_frame, require_columns
+from childlink.store.bulk import insert_frame, read_large_frame, require_columns
 from childlink.store.engine import Store, StoreError
 from childlink.store.models import BATCH_STATUSES, Batch, FieldFlag, QuarantineRow, utc_now
 
@@ -279,7 +279,7 @@ def _load_issues(store: Store, table: Any, batch_ids: list[int] | None) -> pl.Da
     if batch_ids is not None:
         statement = statement.where(table.c.batch_id.in_(batch_ids))
     with store.engine.connect() as connection:
-        return read_frame(connection, statement, ISSUE_SCHEMA)
+        return read_large_frame(connection, statement, ISSUE_SCHEMA)
 
 
 def load_quarantine_rows(store: Store, *, batch_ids: list[int] | None = None) -> pl.DataFrame:

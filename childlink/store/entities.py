@@ -11,7 +11,7 @@ from __future__ import annotations
 import polars as pl
 from sqlalchemy import Connection, select, text, update
 
-from childlink.store.bulk import chunks, copy_frame, read_frame, require_columns
+from childlink.store.bulk import chunks, copy_frame, read_frame, read_large_frame, require_columns
 from childlink.store.engine import Store, StoreError
 from childlink.store.ids import ENTITY, allocate_ids
 from childlink.store.models import LINEAGE_CHANGES, MEMBER_METHODS, Batch, Entity, EntityLineage, EntityMember, utc_now
@@ -181,7 +181,7 @@ def load_entity_assignments(
     if entity_ids is not None:
         statement = statement.where(table.c.entity_id.in_(entity_ids))
     with store.engine.connect() as connection:
-        return read_frame(connection, statement, ASSIGNMENT_SCHEMA)
+        return read_large_frame(connection, statement, ASSIGNMENT_SCHEMA)
 
 
 def record_lineage(store: Store, *, run_id: str, changes: pl.DataFrame) -> int:
