@@ -59,12 +59,15 @@ class ConstrainedUnionFind:
                     return True
         return False
 
-    def union(self, a: int, b: int) -> bool:
-        """Join the components of a and b; False (and nothing changes) when a constraint forbids it."""
+    def union(self, a: int, b: int, *, force: bool = False) -> bool:
+        """Join the components of a and b; False (and nothing changes) when a constraint forbids it.
+
+        ``force`` skips the checks: a reviewer's 'linked' is not an automatic merge.
+        """
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return True
-        if self._conflict(ra, rb):
+        if not force and self._conflict(ra, rb):
             self.refused += 1
             return False
         if self.size[ra] < self.size[rb]:
@@ -86,12 +89,13 @@ def _complement(token: str) -> str:
     return token[:-1] + ("R" if token.endswith("L") else "L")
 
 
-def cluster_mentions(features: pl.DataFrame, edges: pl.DataFrame,
-                     cannot_link: pl.DataFrame | None = None) -> tuple[pl.DataFrame, int]:
+def cluster_mentions(features: pl.DataFrame, edges: pl.DataFrame, cannot_link: pl.DataFrame | None = None,
+                     must_link: pl.DataFrame | None = None) -> tuple[pl.DataFrame, int]:
     """Entities from linked edges (``idx_l, idx_r, match_probability``).
 
     ``features`` needs ``idx, id_strong, one_to_one, source_file, record_key``.
-    ``cannot_link`` (``idx_l, idx_r``) are pairs a reviewer said are different people.
+    ``cannot_link`` (``idx_l, idx_r``) are pairs a reviewer said are different people,
+    ``must_link`` pairs a reviewer said are the same person (joined first, unchecked).
     Returns (``idx, cluster`` with cluster = the smallest idx of the entity, unions refused).
     """
     ids = features["id_strong"].to_list()
@@ -105,6 +109,9 @@ def cluster_mentions(features: pl.DataFrame, edges: pl.DataFrame,
             tokens.setdefault(a, set()).add(f"{k}:L")
             tokens.setdefault(b, set()).add(f"{k}:R")
     uf = ConstrainedUnionFind(ids, slots, tokens)
+    if must_link is not None:
+        for a, b in must_link.select("idx_l", "idx_r").iter_rows():
+            uf.union(a, b, force=True)
     ordered = edges.sort("match_probability", descending=True, maintain_order=True)
     for a, b in zip(ordered["idx_l"].to_list(), ordered["idx_r"].to_list(), strict=True):
         uf.union(a, b)

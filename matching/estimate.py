@@ -42,8 +42,17 @@ class ModelParameters:
     em_iterations: int = 0
 
     def weights(self) -> list[np.ndarray]:
-        """log2(m/u) per comparison level (the match weight of a level)."""
-        return [np.log2(np.maximum(m, M_FLOOR) / u) for m, u in zip(self.m, self.u, strict=True)]
+        """log2(m/u) per comparison level (the match weight of a level).
+
+        Disagreement ('else', the last level) never counts *for* a match: when the
+        random sample never saw it (tiny u), its raw weight would be a large positive.
+        """
+        out = []
+        for m, u in zip(self.m, self.u, strict=True):
+            w = np.log2(np.maximum(m, M_FLOOR) / u)
+            w[-1] = min(w[-1], 0.0)
+            out.append(w)
+        return out
 
     def table(self) -> pl.DataFrame:
         """One row per comparison level: m, u and match weight (what the model learnt)."""

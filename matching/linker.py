@@ -80,6 +80,7 @@ class LinkResult:
 class _Training:
     def __init__(self, linker: Linker) -> None:
         self._linker = linker
+        self.sessions_log: list[dict] = []
 
     def estimate_u(self, features: pl.DataFrame) -> list[np.ndarray]:
         lk = self._linker
@@ -101,13 +102,19 @@ class _Training:
             if subset.height > lk.em_max_pairs:
                 subset = subset.sample(lk.em_max_pairs, seed=lk.seed)
             gammas = estimate.gamma_matrix(subset, comps)
-            mask = [n in session.estimates for n in names]
-            m, _lam, it = estimate.expectation_maximisation(
+            # A comparison this session barely observes is left to the other sessions.
+            observed = (gammas >= 0).sum(axis=0) >= lk.em_min_observed
+            mask = [n in session.estimates and bool(observed[j]) for j, n in enumerate(names)]
+            m, lam, it = estimate.expectation_maximisation(
                 gammas, start, u, prior=0.5, estimate=mask,
                 max_iterations=lk.settings.em_max_iterations, tolerance=lk.settings.em_tolerance)
             iterations += it
+            self.sessions_log.append({"session": session.rule.name, "pairs": subset.height, "lambda": lam,
+                                      "estimated": [n for j, n in enumerate(names) if mask[j]]})
             for j, n in enumerate(names):
-                if mask[j]:
+                # Keep an estimate only where full agreement outweighs disagreement: a session
+                # without enough matches converges on some other split of the pairs.
+                if mask[j] and m[j][0] / u[j][0] > 1.0 > m[j][-1] / u[j][-1]:
                     estimates[n].append(m[j])
         m_final = [np.mean(estimates[n], axis=0) if estimates[n] else start[j] for j, n in enumerate(names)]
         return m_final, iterations
@@ -165,8 +172,10 @@ class _Clustering:
 
     def cluster(self, features: pl.DataFrame, pairs: pl.DataFrame) -> tuple[pl.DataFrame, int]:
         edges = pairs.filter(pl.col("band") == scoring.LINKED).select("idx_l", "idx_r", "match_probability")
-        cannot = pairs.filter((pl.col("method") == scoring.DECISION) & (pl.col("band") == scoring.NOT_LINKED))
-        return clustering.cluster_mentions(features, edges, cannot.select("idx_l", "idx_r"))
+        decided = pairs.filter(pl.col("method") == scoring.DECISION)
+        cannot = decided.filter(pl.col("band") == scoring.NOT_LINKED).select("idx_l", "idx_r")
+        must = decided.filter(pl.col("band") == scoring.LINKED).select("idx_l", "idx_r")
+        return clustering.cluster_mentions(features, edges, cannot, must)
 
 
 class Linker:
@@ -175,13 +184,14 @@ class Linker:
     def __init__(self, settings: LinkageSettings | None = None, *, comparisons: Sequence[Comparison] | None = None,
                  blocking_rules: Sequence[BlockingRule] | None = None,
                  sessions: Sequence[TrainingSession] | None = None, u_sample_pairs: int = 300_000,
-                 em_max_pairs: int = 500_000, seed: int = 42) -> None:
+                 em_max_pairs: int = 500_000, em_min_observed: int = 30, seed: int = 42) -> None:
         self.settings = settings or LinkageSettings()
         self.comparisons = tuple(comparisons or default_comparisons())
         self.blocking_rules = tuple(blocking_rules or blocking.DEFAULT_RULES)
         self.sessions = tuple(sessions or DEFAULT_SESSIONS)
         self.u_sample_pairs = u_sample_pairs
         self.em_max_pairs = em_max_pairs
+        self.em_min_observed = em_min_observed
         self.seed = seed
         self.parameters: ModelParameters | None = None
         self.training = _Training(self)

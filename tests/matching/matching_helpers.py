@@ -42,3 +42,48 @@ def mention_rows(rows: list[dict]) -> pl.DataFrame:
 
 
 
+
+
+SURNAMES = list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢")
+GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英",
+         "桂英", "子涵", "浩宇", "欣怡", "梓涵", "一诺", "宇轩", "思远", "建国", "建华", "晓东", "婉清", "雨桐", "俊杰"]
+
+
+def synthetic_people(n: int, seed: int = 1) -> list[dict]:
+    import random
+
+    rng = random.Random(seed)
+    people = []
+    for pid in range(n):
+        born = date(1960 + rng.randrange(60), 1 + rng.randrange(12), 1 + rng.randrange(28))
+        sex = rng.choice("12")
+        seq = rng.randrange(0, 499) * 2 + (1 if sex == "1" else 0)
+        people.append({"person_id": pid, "name": rng.choice(SURNAMES) + rng.choice(GIVEN), "birth_date": born,
+                       "sex": sex, "id_number": make_id("220183", born, seq % 1000)})
+    return people
+
+
+def synthetic_mentions(people: list[dict], seed: int = 2) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Each person in hukou, and half of them again in a second source (some without ID, some homophones).
+
+    Returns (mentions, truth ``mention_id, person_id``).
+    """
+    import random
+
+    rng = random.Random(seed)
+    rows, truth = [], []
+    for p in people:
+        rows.append({"source": "hukou_population", "source_file": "hukou.csv", "row": len(rows) + 1, "name": p["name"],
+                     "birth_date": p["birth_date"], "sex": p["sex"], "id_number": p["id_number"],
+                     "division": "220183103013"})
+        truth.append(p["person_id"])
+        if rng.random() < 0.6:
+            name = p["name"]
+            if rng.random() < 0.2 and name[-1] == "伟":
+                name = name[:-1] + "玮"
+            rows.append({"source": "student_roll", "source_file": "roll.csv", "row": len(rows) + 1, "name": name,
+                         "birth_date": p["birth_date"], "sex": p["sex"],
+                         "id_number": None if rng.random() < 0.3 else p["id_number"]})
+            truth.append(p["person_id"])
+    m = mention_rows(rows)
+    return m, pl.DataFrame({"mention_id": m["mention_id"], "person_id": truth})
