@@ -128,8 +128,9 @@ def assistance(world: World, members: list[int], kind: str, start: date, *, end:
             "type": kind, "household_id": household_id, "applicant": members[0]}))
 
 
-def moved_out(world: World, pid: int, on: date, to_division: str) -> Fact:
-    return world.add_fact(Fact("moved_out", pid, on, attrs={"to": to_division}))
+def moved_out(world: World, pid: int, on: date, to_division: str | None, *, status: str = "moved_out") -> Fact:
+    """Hukou cancelled for leaving: moved out to another division, or abroad (status ``abroad``)."""
+    return world.add_fact(Fact("moved_out", pid, on, attrs={"to": to_division, "status": status}))
 
 
 def adoption(world: World, child: int, on: date, adopters: tuple[int, int], new_given: str) -> Fact:
@@ -200,6 +201,12 @@ def background_events(world: World, eligible_adults: list[int], elderly: list[in
         days_ = rng.randint(5, 15)
         custody(world, pid, "administrative_detention", start, start + timedelta(days=days_),
                 end=start + timedelta(days=days_), end_reason="拘留期满")
+    # Adults leaving: hukou moved to another county, or cancelled for settling abroad.
+    for pid in some(eligible_adults, 0.006):
+        if rng.random() < 0.8:
+            moved_out(world, pid, as_of - timedelta(days=rng.randint(20, 1500)), rng.choice(WORK_PLACES[:4]))
+        else:
+            moved_out(world, pid, as_of - timedelta(days=rng.randint(20, 1500)), None, status="abroad")
     # Poverty among the elderly (no minor children in those households).
     for pid in some(elderly, 0.05):
         kind = rng.choice(("dibao", "dibao", "tekun", "temporary", "dibao_edge"))

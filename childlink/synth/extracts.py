@@ -130,7 +130,7 @@ def hukou_population(f: Facts) -> pl.DataFrame:
         elif fact.kind == "declared_dead" and fact.active(as_of) and fact.pid not in status:
             status[fact.pid] = ("declared_dead", fact.start, None)
         elif fact.kind == "moved_out" and fact.pid not in status:
-            status[fact.pid] = ("moved_out", fact.start, fact.attrs["to"])
+            status[fact.pid] = (fact.attrs.get("status", "moved_out"), fact.start, fact.attrs["to"])
     pids = [pid for pid in range(len(p)) if p.kind[pid] == LOCAL]
     adopted_parents = {f_.pid: f_.attrs["adopters"] for f_ in w.facts if f_.kind == "adoption" and f_.start <= as_of}
     hh_of = p.household
@@ -265,6 +265,12 @@ def court_judgment(f: Facts) -> pl.DataFrame:
                       judgment_type="revoke_death" if jtype == "declare_dead" else "revoke_missing",
                       subject_name=f.name(pid), subject_id_number=f.id(pid), judgment_date=fact.end - timedelta(days=15),
                       effective_date=fact.end, court=court)
+        elif fact.kind == "guardian_appointed":
+            child = fact.attrs["child"]
+            t.add({"subject": pid, "child": child}, case_number=case(fact.start.year, "guardian"),
+                  judgment_type="appoint_guardian", subject_name=f.name(pid), subject_id_number=f.id(pid),
+                  child_name=f.name(child, fact.start), child_id_number=f.id(child),
+                  judgment_date=fact.start - timedelta(days=15), effective_date=fact.start, court=court)
         elif fact.kind == "guardianship_revoked":
             child = fact.attrs["child"]
             t.add({"subject": pid, "child": child}, case_number=case(fact.start.year, "guardian"),

@@ -60,7 +60,8 @@ class Ctx:
         for g in fam.grandparents:
             return g, "paternal_grandparent"
         for parent in (fam.mother, fam.father):
-            if parent not in not_:
+            # A parent to whom anything happened (death, prison, work away...) is not the one at home.
+            if parent not in not_ and not self.world.facts_of(parent):
                 return parent, "mother" if parent == fam.mother else "father"
         # A relative from an elderly household of the county.
         for _ in range(50):
@@ -105,9 +106,14 @@ def orphan_both_dead(c: Ctx, fam: Family) -> None:
     ev.death(c.world, fam.father, d1, reported_twice=c.rng.random() < 0.4)
     ev.death(c.world, fam.mother, d2)
     registered = c.rng.random() < 0.5
+    guardian = c.guardian(fam, not_=(fam.father, fam.mother))
+    if guardian[0] >= 0 and c.rng.random() < 0.4:
+        # The court appoints the guardian: a judgment with no effect on the categories.
+        c.world.add_fact(ev.Fact("guardian_appointed", guardian[0], max(d1, d2) + timedelta(days=90),
+                                 attrs={"child": fam.child}))
     if registered:
         c.register(fam, "social_orphan", None, "父母双亡", "father:death;mother:death", max(d1, d2) + timedelta(days=60),
-                   father_status="死亡", mother_status="死亡")
+                   father_status="死亡", mother_status="死亡", guardian=guardian)
     c.note(fam, "orphan_both_dead", f"social_orphan; {'registered' if registered else 'suspected_eligible'}")
 
 
