@@ -67,31 +67,39 @@ def conform(frame: pl.DataFrame, source: str, *, as_of: date) -> pl.DataFrame:
     )
 
 
-def link_roles(frame: pl.DataFrame, source: str, assignments: pl.DataFrame) -> pl.DataFrame:
-    """Add ``<role>_entity_id`` and ``<role>_link_p`` for every person role of the source."""
-    links = assignments.select(
-        pl.col("mention_id").cast(pl.Utf8),
-        pl.col("entity_id").cast(pl.Utf8),
-        pl.col("match_probability").cast(pl.Float64),
-    ).unique("mention_id", keep="first")
-    base = pl.concat_str([pl.col("batch_id"), pl.col("row").cast(pl.Utf8)], separator=":")
+def split_assignments(assignments: pl.DataFrame) -> pl.DataFrame:
+    """``batch_id, row, role, entity_id, link_p`` from the linker's mention ids (parsed once)."""
+    parts = pl.col("mention_id").cast(pl.Utf8).str.extract_groups(r"^(?<batch_id>.*):(?<row>\d+):(?<role>[^:]+)$")
+    return (
+        assignments.select(parts.alias("_m"), pl.col("entity_id").cast(pl.Utf8),
+                           pl.col("match_probability").cast(pl.Float64).alias("link_p"))
+        .unnest("_m")
+        .with_columns(pl.col("row").cast(pl.Int64))
+        .unique(["batch_id", "row", "role"], keep="first")
+    )
+
+
+def link_roles(frame: pl.DataFrame, source: str, links: pl.DataFrame) -> pl.DataFrame:
+    """Add ``<role>_entity_id`` and ``<role>_link_p`` for every person role of the source.
+
+    ``links`` is :func:`split_assignments` of the linker's output.
+    """
+    mine = links.filter(pl.col("batch_id").is_in(frame["batch_id"].unique().implode()))
     for role in exchange().source(source).persons:
-        frame = (
-            frame.with_columns(pl.concat_str([base, pl.lit(role)], separator=":").alias("_mention_id"))
-            .join(links, left_on="_mention_id", right_on="mention_id", how="left")
-            .rename({"entity_id": f"{role}_entity_id", "match_probability": f"{role}_link_p"})
-            .drop("_mention_id")
-        )
+        part = mine.filter(pl.col("role") == role).select(
+            "batch_id", "row", pl.col("entity_id").alias(f"{role}_entity_id"), pl.col("link_p").alias(f"{role}_link_p"))
+        frame = frame.join(part, on=["batch_id", "row"], how="left")
     return frame
 
 
 def linked_sources(records: Records, assignments: pl.DataFrame, *, as_of: date) -> dict[str, pl.DataFrame]:
     """One frame per source: its batches stacked, conformed and linked."""
     out: dict[str, pl.DataFrame] = {}
+    links = split_assignments(assignments)
     for source, frames in records.items():
         frames = [f for f in frames if f is not None and f.height]
         if not frames:
             continue
         stacked = pl.concat([conform(f, source, as_of=as_of) for f in frames], how="diagonal_relaxed")
-        out[source] = link_roles(stacked, source, assignments)
+        out[source] = link_roles(stacked, source, links)
     return out
