@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
 import polars as pl
 from jinja2 import Environment, select_autoescape
 
@@ -55,7 +56,8 @@ class CheckOutcome:
             expectation_type=item.expectation_config.type,
             evaluated=True,
             success=bool(item.success),
-            elements_checked=int(result.get("element_count") or 0),
+            # Value checks run on padded columns: only the non-missing cells were checked.
+            elements_checked=int(result.get("element_count") or 0) - int(result.get("missing_count") or 0),
             unexpected_count=int(result.get("unexpected_count") or 0),
             rows_affected=rows_affected,
             examples=tuple(_text(v) for v in (result.get("partial_unexpected_list") or [])[:EXAMPLES]),
@@ -71,7 +73,7 @@ class CheckOutcome:
 
 
 def _text(value: Any) -> str:
-    if value is None:
+    if value is None or (not isinstance(value, (list, tuple, dict)) and pd.isna(value)):
         return "（空）"
     if hasattr(value, "date") and hasattr(value, "hour"):  # pandas Timestamp / datetime
         return value.date().isoformat()
@@ -104,7 +106,7 @@ th{background:#eee}.ok{color:#17692b}.fail{color:#b00020;font-weight:bold}.muted
 {% for o in outcomes %}<tr>
 <td>{{ o.rule }}</td><td>{{ rule_messages.get(o.rule, "") }}</td><td>{{ o.description_zh }}</td>
 <td class="muted">{{ o.expectation_type }}</td>
-<td>{% if not o.evaluated %}<span class="muted">无数据</span>{% elif o.success %}<span class="ok">通过</span>{% else %}<span class="fail">未通过</span>{% endif %}</td>
+<td>{% if not o.evaluated or not o.elements_checked %}<span class="muted">无数据</span>{% elif o.success %}<span class="ok">通过</span>{% else %}<span class="fail">未通过</span>{% endif %}</td>
 <td>{{ o.elements_checked }}{% if o.target == "values" %}（不同取值）{% endif %}</td>
 <td>{{ o.unexpected_count }}</td><td>{{ o.rows_affected }}</td>
 <td>{% if sensitive %}<span class="muted">敏感数据，不显示</span>{% else %}{{ o.examples|join("、") }}{% endif %}</td>
