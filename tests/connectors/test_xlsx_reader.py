@@ -149,3 +149,16 @@ def test_two_title_rows_blank_rows_counted_and_notes_dropped(tmp_path):
     assert extract.header_row == 3
     assert extract.frame["row"].to_list() == [1, 3]
     assert extract.frame["name"].to_list() == ["张三", "李四"]
+
+
+def test_shared_strings_match_openpyxl_including_rich_text(tmp_path):
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+
+    workbook, sheet = workbook_with([["公民身份号码", "姓名"], ["11010519491231002X", None]])
+    sheet["B2"] = CellRichText("张", TextBlock(InlineFont(b=True), "三"))
+    path = tmp_path / "hukou_population_2026q3.xlsx"
+    workbook.save(path)
+    expected = [list(r) for r in openpyxl.load_workbook(path, read_only=True).active.iter_rows(values_only=True)]
+    assert read_xlsx_grid(path).head == expected
+    assert read_extract(path).frame["name"].to_list() == ["张三"]
