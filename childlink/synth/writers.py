@@ -61,7 +61,11 @@ def choose_headers(source: Source, rng: random.Random, alias_rate: float, decora
 
 
 def plant_rows(frame: pl.DataFrame, source: Source, rng: random.Random, level: float, *, blank_rows: bool) -> pl.DataFrame:
-    """The rendered rows plus planted duplicates, invalid copies and blank rows, in file order."""
+    """The rendered rows plus planted duplicates, invalid copies and blank rows, in file order.
+
+    An invalid copy has a required value blanked (required_missing) or a required date written day-first,
+    which no reader accepts (date_unparseable); the original row stays, so no record is lost.
+    """
     n = frame.height
     frame = frame.with_columns(pl.lit("data").alias(KIND), pl.lit(None, dtype=pl.Utf8).alias(RULE),
                                pl.int_range(n).cast(pl.Float64).alias(KEY) if n else pl.lit(0.0).alias(KEY))
@@ -69,44 +73,42 @@ def plant_rows(frame: pl.DataFrame, source: Source, rng: random.Random, level: f
         return frame.drop(KEY)
     extras: list[pl.DataFrame] = []
     k_dup = max(1 if n >= 20 else 0, round(n * 0.004 * level))
-    for i in rng.sample(range(n), min(k_dup, n)):
-        extras.append(frame[i].with_columns(pl.lit("duplicate").alias(KIND), pl.lit("duplicate_row").alias(RULE),
-                                            pl.lit(i + 0.5).alias(KEY)))
+    dup = sorted(rng.sample(range(n), min(k_dup, n)))
+    if dup:
+        extras.append(frame[dup].with_columns(pl.lit("duplicate").alias(KIND), pl.lit("duplicate_row").alias(RULE),
+                                              (pl.col(KEY) + 0.5).alias(KEY)))
     k_bad = max(1 if n >= 20 else 0, round(n * 0.003 * level))
     required = [c for c in source.columns if c.required]
-    for i in rng.sample(range(n), min(k_bad, n)):
-        row = frame[i]
-        dates = [c for c in required if c.type == DATE]
+    dates = [c for c in required if c.type == DATE]
+    # Decide each invalid copy first, then build the copies column by column (one frame operation per group).
+    groups: dict[tuple[str, tuple[str, ...]], list[int]] = {}
+    for i in sorted(rng.sample(range(n), min(k_bad, n))):
         if dates and rng.random() < 0.4:
-            column = rng.choice(dates)
-            row = row.with_columns(pl.lit(_day_first(row[column.field][0])).alias(column.field))
-            rule = "date_unparseable"
+            groups.setdefault(("date_unparseable", (rng.choice(dates).field,)), []).append(i)
         elif required or source.required_any:
-            group = [rng.choice(required).field] if required else list(source.required_any[0])
-            row = row.with_columns([pl.lit(None, dtype=pl.Utf8).alias(f) for f in group])
-            rule = "required_missing"
+            blanked = (rng.choice(required).field,) if required else tuple(source.required_any[0])
+            groups.setdefault(("required_missing", blanked), []).append(i)
+    for (rule, fields), rows in groups.items():
+        if rule == "date_unparseable":
+            (name,) = fields
+            iso = pl.col(name).str.contains(r"^\d{4}-\d{2}-\d{2}$")
+            parts = pl.col(name).str.split("-")
+            day_first = pl.concat_str([parts.list.get(2), parts.list.get(1), parts.list.get(0)], separator="/")
+            change = [pl.when(iso.fill_null(False)).then(day_first).otherwise(pl.lit("31/13/2026")).alias(name)]
         else:
-            continue
-        extras.append(row.with_columns(pl.lit("invalid").alias(KIND), pl.lit(rule).alias(RULE),
-                                       pl.lit(i + 0.6).alias(KEY)))
+            change = [pl.lit(None, dtype=pl.Utf8).alias(f) for f in fields]
+        extras.append(frame[rows].with_columns(*change, pl.lit("invalid").alias(KIND), pl.lit(rule).alias(RULE),
+                                               (pl.col(KEY) + 0.6).alias(KEY)))
     if blank_rows and n >= 10:
         k_blank = max(1, round(n * 0.002))
-        blanks = pl.DataFrame({KEY: [rng.randrange(1, n - 1) + 0.7 for _ in range(k_blank)]})
+        keys = [rng.randrange(1, n - 1) + 0.7 for _ in range(k_blank)]
         blank = pl.DataFrame({c: pl.Series(c, [None] * k_blank, dtype=frame.schema[c])
                               for c in frame.columns if c not in (KEY, KIND)})
-        blank = blank.with_columns(pl.lit("blank").alias(KIND), blanks[KEY])
+        blank = blank.with_columns(pl.lit("blank").alias(KIND), pl.Series(KEY, keys, dtype=pl.Float64))
         extras.append(blank.select(frame.columns))
     if extras:
         frame = pl.concat([frame, *[e.select(frame.columns) for e in extras]], how="vertical_relaxed")
     return frame.sort(KEY, maintain_order=True).drop(KEY)
-
-
-def _day_first(value: str | None) -> str:
-    """A day-first date ('30/09/2026'): never accepted (exchange.yaml date not_accepted)."""
-    if value and _ISO.match(value):
-        y, m, d = value.split("-")
-        return f"{d}/{m}/{y}"
-    return "31/13/2026"
 
 
 def mentions(frame: pl.DataFrame, source: Source, file_name: str) -> pl.DataFrame:
