@@ -202,7 +202,7 @@ def upgrade() -> None:
     sa.Column('match_probability', sa.Float(), nullable=True),
     sa.Column('run_id', sa.String(length=40), nullable=False),
     sa.Column('method', sa.String(length=16), nullable=False),
-    sa.CheckConstraint("method IN ('deterministic', 'probabilistic', 'review')", name=op.f('ck_entity_members_method')),
+    sa.CheckConstraint("method IN ('deterministic', 'probabilistic', 'review', 'singleton')", name=op.f('ck_entity_members_method')),
     sa.PrimaryKeyConstraint('mention_id', name=op.f('pk_entity_members'))
     )
     op.create_index(op.f('ix_entity_members_batch_id'), 'entity_members', ['batch_id'], unique=False)
