@@ -138,3 +138,19 @@ def test_csv_layout_is_plain_utf8(tmp_path):
 def test_as_of_other_than_quarter_end_names_files_by_day(tmp_path):
     report = generate_county(tmp_path, people=200, seed=1, as_of=date(2026, 8, 15))
     assert all("20260815" in name for name in report.files)
+
+
+def test_source_csv_fast_path(tmp_path):
+    from childlink.synth import generate_source_csv
+
+    path = tmp_path / "hukou_population_20260930.csv"
+    rows = generate_source_csv(path, "hukou_population", people=400, seed=1)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == rows + 1
+    assert lines[0].split(",")[0] == "公民身份号码"
+
+
+def test_clean_county_has_nothing_to_quarantine(tmp_path):
+    report = generate_county(tmp_path, people=300, seed=5, noise=0.0)
+    quarantine = pl.read_csv(report.truth_files["expected_quarantine.csv"])
+    assert quarantine.height == 0
