@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
@@ -213,9 +213,15 @@ def _ingest_file(
         )
     except repo.BatchAlreadyIngested as exc:  # the same content twice in this folder
         return _skipped(discovered, exc.batch_id, None, spec), None
-    _store_lines(store, batch_id, validation.quarantine, validation.field_flags, settings, spec)
+    # The storing half of the file's bar: half of it over the chunks of lines, the rest for the Parquet file.
+    remaining = max(extract.rows_read, 1)
+    lines = validation.quarantine.height + validation.field_flags.height
+    for stored in _store_lines(store, batch_id, validation.quarantine, validation.field_flags, settings, spec):
+        share = min(remaining - 1, round(max(extract.rows_read, 1) / 2 * stored / lines))
+        progress("advance", name=name, rows=share)
+        remaining -= share
     write_batch_records(store, batch_id=batch_id, source=extract.source, frame=validation.accepted)
-    progress("advance", name=name, rows=max(extract.rows_read, 1))
+    progress("advance", name=name, rows=remaining)
     result = FileResult(
         source_file=name,
         source=extract.source,
@@ -241,17 +247,21 @@ def _store_lines(
     flags: pl.DataFrame,
     settings: Settings,
     spec: Exchange,
-) -> None:
-    """Quarantine lines and field flags, in chunks of ``intake.progress_chunk_rows`` rows."""
+) -> Iterator[int]:
+    """Store quarantine lines and field flags in chunks of ``intake.progress_chunk_rows``; yield each chunk's size."""
     messages = pl.DataFrame(
         {"rule": list(spec.row_rules), "message_zh": [r.message_zh for r in spec.row_rules.values()]}
     )
     flags = flags.join(messages, on="rule", how="left", maintain_order="left")
     size = max(settings.intake.progress_chunk_rows, 1)
     for offset in range(0, quarantine.height, size):
-        repo.add_quarantine_rows(store, batch_id=batch_id, rows=quarantine.slice(offset, size))
+        chunk = quarantine.slice(offset, size)
+        repo.add_quarantine_rows(store, batch_id=batch_id, rows=chunk)
+        yield chunk.height
     for offset in range(0, flags.height, size):
-        repo.add_field_flags(store, batch_id=batch_id, flags=flags.slice(offset, size))
+        chunk = flags.slice(offset, size)
+        repo.add_field_flags(store, batch_id=batch_id, flags=chunk)
+        yield chunk.height
 
 
 def _rejection_message(exc: FileRejected) -> str:
