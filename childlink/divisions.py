@@ -73,6 +73,7 @@ class DivisionTable:
         self.covered_parents = {d.parent for d in self.by_code.values() if d.parent}
 
     def get(self, code: str) -> Division | None:
+        """The division with this code (townships as 9 digits), or None."""
         return self.by_code.get(code)
 
     def covers(self, code: str) -> bool:

@@ -106,10 +106,15 @@ class CsvSource:
         self.delimiters = [delimiter_of(r) for r in self.records]
 
     def grid(self) -> Grid:
+        """The head records as cells, each split with its own delimiter."""
         head: list[list[str | None]] = [parse_record(r, d) if r.strip() else [] for r, d in zip(self.records, self.delimiters, strict=True)]
         return Grid(head=head, load_body=self.load_body, encoding=self.encoding, checksum=self.checksum)
 
     def load_body(self, first_record: int, width: int, header_record: int) -> pl.DataFrame:
+        """Records from ``first_record`` on as ``width`` text columns, with the header's delimiter.
+
+        Raises file_truncated when the last record is cut off.
+        """
         delimiter = self.delimiters[header_record]
         check_complete(self.buf, width, delimiter, file=self.path.name)
         offset = self.spans[first_record][0] if first_record < len(self.spans) else len(self.buf)
