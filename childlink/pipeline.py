@@ -326,9 +326,8 @@ def run_comparison(
         write_review_queue_csv,
         write_run_summary,
     )
-    from childlink.rules import build_facts, compare_with_register, evaluate_eligibility
+    from childlink.rules import compare_with_register
     from childlink.store import repository as repo
-    from childlink.store.batches import get_batch
 
     county = county or settings.county.code
     out_dir = Path(out_dir)
@@ -344,14 +343,9 @@ def run_comparison(
 
     run_id = repo.start_run(store, kind="compare", county=county, as_of=as_of, settings=settings)
     try:
-        linked = link_batches(store, batch_ids, settings=settings, county=county, run_id=run_id, watch=watch)
-        extract_dates = {b: get_batch(store, batch_id=b).extract_date for b in batch_ids}
-        with watch.stage("facts"):
-            records = _rules_records(linked, extract_dates, as_of)
-            assignments = linked.assignments.select("mention_id", "entity_id", "match_probability")
-            facts = build_facts(records, assignments, as_of=as_of, settings=settings.policy)
-        with watch.stage("eligibility"):
-            eligibility = evaluate_eligibility(facts, as_of=as_of, settings=settings.policy, county=county)
+        linked, facts, eligibility = _evaluate_current(
+            store, batch_ids, settings=settings, as_of=as_of, county=county, run_id=run_id, watch=watch
+        )
         with watch.stage("flags"):
             flags = compare_with_register(facts, eligibility, as_of=as_of, settings=settings.policy, county=county)
         with watch.stage("cases"):
@@ -417,13 +411,113 @@ def _open_cases(store, flags: pl.DataFrame, *, run_id: str, county: str) -> pl.D
     return reported
 
 
+def _evaluate_current(
+    store, batch_ids: list[int], *, settings: Settings, as_of: date, county: str, run_id: str, watch: _Stopwatch
+):
+    """Link the batches and evaluate policy §1 for every child: (linked, facts, eligibility)."""
+    from childlink.rules import build_facts, evaluate_eligibility
+    from childlink.store.batches import get_batch
+
+    linked = link_batches(store, batch_ids, settings=settings, county=county, run_id=run_id, watch=watch)
+    extract_dates = {b: get_batch(store, batch_id=b).extract_date for b in batch_ids}
+    with watch.stage("facts"):
+        records = _rules_records(linked, extract_dates, as_of)
+        assignments = linked.assignments.select("mention_id", "entity_id", "match_probability")
+        facts = build_facts(records, assignments, as_of=as_of, settings=settings.policy)
+    with watch.stage("eligibility"):
+        eligibility = evaluate_eligibility(facts, as_of=as_of, settings=settings.policy, county=county)
+    return linked, facts, eligibility
+
+
+def _current_batch_ids(store, as_of: date) -> list[int]:
+    from childlink.store import repository as repo
+
+    batch_ids = [b.batch_id for b in repo.latest_batches(store, as_of=as_of)]
+    if not batch_ids:
+        raise ValueError("库中没有可用的数据，请先导入 / the store holds no accepted extracts: run ingest first")
+    return batch_ids
+
+
+FLOW_CHILDREN_CSV = "flow_children.csv"
+SCHOOL_LIST = "school_list"
+
+
 def run_flow_children(
-    extracts_dir: Path, out_dir: Path, *, settings: Settings, as_of: date, county: str | None = None
+    extracts_dir: Path | None, out_dir: Path, *, settings: Settings, as_of: date, county: str | None = None
 ) -> JobOutcome:
-    """The half-yearly flow-children run (policy §2.4): the §1.5 screen over the current data."""
-    raise NotImplementedError("流动儿童半年比对尚未实现 / the half-yearly flow-children ledger is not built yet")
+    """The half-yearly flow-children run (policy §2.4): the §1.5 screen over the current data.
+
+    Loads ``extracts_dir`` first when given (else uses the store's current
+    extracts) and writes ``flow_children.csv``: every child who meets §1.5 at
+    the as-of date, with the evidence of residence here and the hukou place.
+    """
+    from childlink.intake import ingest_folder
+    from childlink.store import repository as repo
+
+    county = county or settings.county.code
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    store = _open_store(settings)
+    watch = _Stopwatch()
+    files: dict[str, Path] = {}
+    if extracts_dir is not None:
+        with watch.stage("intake"):
+            intake = ingest_folder(extracts_dir, out_dir, settings=settings, store=store, as_of=as_of)
+        files |= {"intake.csv": intake.intake_csv, "quarantine.csv": intake.quarantine_csv}
+    run_id = repo.start_run(store, kind="flow_children", county=county, as_of=as_of, settings=settings)
+    try:
+        _, facts, eligibility = _evaluate_current(
+            store, _current_batch_ids(store, as_of), settings=settings, as_of=as_of, county=county, run_id=run_id,
+            watch=watch,
+        )
+        flow = eligibility.met.filter(pl.col("category") == "flow").select("entity_id").unique()
+        people = facts.people.select(
+            "entity_id", pl.col("id_number").alias("child_id_number"), pl.col("name").alias("child_name"), "sex",
+            "birth_date", "hukou_division", "residence_county",
+        )
+        ledger = flow.join(people, on="entity_id", how="left").sort("child_id_number", nulls_last=True)
+        path = out_dir / FLOW_CHILDREN_CSV
+        ledger.with_columns(pl.col("birth_date").cast(pl.Utf8)).write_csv(path, include_bom=True)
+        files[FLOW_CHILDREN_CSV] = path
+    except BaseException:
+        repo.finish_run(store, run_id=run_id, status="failed")
+        raise
+    summary = {"flow_children": ledger.height, "timings": {k: round(v, 3) for k, v in watch.timings.items()}}
+    repo.finish_run(store, run_id=run_id, summary=summary)
+    return JobOutcome(run_id=run_id, out_dir=out_dir, files=files, summary=summary)
 
 
 def run_school_list(out_dir: Path, *, settings: Settings, as_of: date, county: str | None = None) -> JobOutcome:
-    """Policy §2.5: school-age orphans and de facto unsupported children for the education bureau."""
-    raise NotImplementedError("学期名单尚未实现 / the semester list job is not built yet")
+    """Policy §2.5: school-age orphans and de facto unsupported children for the education bureau.
+
+    Uses the store's current extracts; writes ``school_list.xlsx`` and
+    ``school_list.csv`` with only the columns 002 names (no HIV, policy §4).
+    """
+    from childlink.reports.writers import write_school_list
+    from childlink.rules import school_age_orphans_and_unsupported
+    from childlink.store import repository as repo
+
+    county = county or settings.county.code
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    store = _open_store(settings)
+    watch = _Stopwatch()
+    run_id = repo.start_run(store, kind="school_list", county=county, as_of=as_of, settings=settings)
+    try:
+        _, facts, eligibility = _evaluate_current(
+            store, _current_batch_ids(store, as_of), settings=settings, as_of=as_of, county=county, run_id=run_id,
+            watch=watch,
+        )
+        listed = school_age_orphans_and_unsupported(eligibility, facts.people, as_of=as_of, settings=settings.policy)
+        children = listed.select(
+            pl.col("id_number").alias("child_id_number"), pl.col("name").alias("child_name"), "sex", "birth_date",
+            "category", pl.col("hukou_division").str.slice(0, 9).alias("township"),
+        )
+        written = write_school_list(children, out_dir / SCHOOL_LIST)
+    except BaseException:
+        repo.finish_run(store, run_id=run_id, status="failed")
+        raise
+    summary = {"children": listed.height, "timings": {k: round(v, 3) for k, v in watch.timings.items()}}
+    repo.finish_run(store, run_id=run_id, summary=summary)
+    files = {f"school_list.{fmt}": path for fmt, path in written.items()}
+    return JobOutcome(run_id=run_id, out_dir=out_dir, files=files, summary=summary)
