@@ -243,12 +243,14 @@ def court_judgment(f: Facts) -> pl.DataFrame:
     t = Table("court_judgment")
     w = f.w
     court = f"{county_name(w.county)}人民法院"
+    # Case numbers carry the province's abbreviation and the court's county digits: （2025）吉0183民特101号.
+    court_prefix = PROVINCE_ABBREVIATIONS.get(w.county[:2], "") + w.county[2:]
     n = 0
 
     def case(year: int, kind: str) -> str:
         nonlocal n
         n += 1
-        return f"（{year}）吉0183民{'特' if kind != 'guardian' else '初'}{100 + n}号"
+        return f"（{year}）{court_prefix}民{'特' if kind != 'guardian' else '初'}{100 + n}号"
 
     for fact in w.facts:
         if fact.start > f.as_of:
@@ -261,28 +263,34 @@ def court_judgment(f: Facts) -> pl.DataFrame:
                   subject_id_number=f.id(pid), judgment_date=judged, effective_date=fact.start,
                   deemed_death_date=fact.attrs.get("deemed") if jtype == "declare_dead" else None, court=court)
             if fact.end is not None and fact.end <= f.as_of:
-                t.add({"subject": pid}, case_number=case(fact.end.year, "revoke"),
+                t.add({"subject": pid}, case_number=case((fact.end - timedelta(days=15)).year, "revoke"),
                       judgment_type="revoke_death" if jtype == "declare_dead" else "revoke_missing",
                       subject_name=f.name(pid), subject_id_number=f.id(pid), judgment_date=fact.end - timedelta(days=15),
                       effective_date=fact.end, court=court)
         elif fact.kind == "guardian_appointed":
             child = fact.attrs["child"]
-            t.add({"subject": pid, "child": child}, case_number=case(fact.start.year, "guardian"),
+            t.add({"subject": pid, "child": child}, case_number=case((fact.start - timedelta(days=15)).year, "guardian"),
                   judgment_type="appoint_guardian", subject_name=f.name(pid), subject_id_number=f.id(pid),
                   child_name=f.name(child, fact.start), child_id_number=f.id(child),
                   judgment_date=fact.start - timedelta(days=15), effective_date=fact.start, court=court)
         elif fact.kind == "guardianship_revoked":
             child = fact.attrs["child"]
-            t.add({"subject": pid, "child": child}, case_number=case(fact.start.year, "guardian"),
+            t.add({"subject": pid, "child": child}, case_number=case((fact.start - timedelta(days=15)).year, "guardian"),
                   judgment_type="revoke_guardianship", subject_name=f.name(pid), subject_id_number=f.id(pid),
                   child_name=f.name(child, fact.start), child_id_number=f.id(child),
                   judgment_date=fact.start - timedelta(days=15), effective_date=fact.start, court=court)
             if fact.end is not None and fact.end <= f.as_of:
-                t.add({"subject": pid, "child": child}, case_number=case(fact.end.year, "guardian"),
+                t.add({"subject": pid, "child": child}, case_number=case((fact.end - timedelta(days=15)).year, "guardian"),
                       judgment_type="restore_guardianship", subject_name=f.name(pid), subject_id_number=f.id(pid),
                       child_name=f.name(child, fact.end), child_id_number=f.id(child),
                       judgment_date=fact.end - timedelta(days=15), effective_date=fact.end, court=court)
     return t.frame()
+
+
+PROVINCE_ABBREVIATIONS = {"11": "京", "12": "津", "13": "冀", "14": "晋", "15": "蒙", "21": "辽", "22": "吉", "23": "黑",
+                          "31": "沪", "32": "苏", "33": "浙", "34": "皖", "35": "闽", "36": "赣", "37": "鲁", "41": "豫",
+                          "42": "鄂", "43": "湘", "44": "粤", "45": "桂", "46": "琼", "50": "渝", "51": "川", "52": "贵",
+                          "53": "云", "54": "藏", "61": "陕", "62": "甘", "63": "青", "64": "宁", "65": "新"}
 
 
 def _ended(fact: Fact, as_of: date) -> date | None:

@@ -52,6 +52,10 @@ class Ctx:
         """(one parent, the other) in random order."""
         return (fam.father, fam.mother) if self.rng.random() < 0.5 else (fam.mother, fam.father)
 
+    def born_by(self, fam: Family, day: date) -> list[int]:
+        """The family's minor children already born on ``day`` (a judgment names only those)."""
+        return [kid for kid in fam.minors if self.birth(kid) < day]
+
     def role(self, fam: Family, pid: int) -> str:
         return "father" if pid == fam.father else "mother"
 
@@ -79,6 +83,10 @@ class Ctx:
         max_age = getattr(default_policy(), MAX_AGE_FIELD[category])
         g, rel = guardian or self.guardian(fam, not_=())
         targets = [fam.child] if main_only else [c for c in fam.minors if c == fam.child or self.age(c) < max_age]
+        if "guardianship_revoked" in basis_kind:
+            # A judgment names the children born by then; a younger sibling is not concerned.
+            named = {f.attrs["child"] for p in (fam.father, fam.mother) for f in self.world.facts_of(p, "guardianship_revoked")}
+            targets = [c for c in targets if c in named]
         for child in targets:
             if self.world.death_date(child) and child != fam.child:
                 continue
@@ -187,10 +195,9 @@ def _dfu_variant(situation: str) -> Callable[[Ctx, Family], None]:
         elif situation == "lost_contact":
             ev.lost_contact(w, other, c.ago(200, 900))
         elif situation == "revoked":
-            ev.guardianship_revoked(w, other, fam.child, c.ago(60, 800))
-            for sib in fam.minors:
-                if sib != fam.child:
-                    ev.guardianship_revoked(w, other, sib, w.facts[-1].start)
+            on = max(c.ago(60, 800), c.birth(fam.child) + timedelta(days=30))
+            for kid in c.born_by(fam, on):
+                ev.guardianship_revoked(w, other, kid, on)
             kind = "guardianship_revoked"
         elif situation == "deported":
             ev.custody(w, other, "deportation", c.ago(60, 700), None)
@@ -245,8 +252,8 @@ def gd_both_detained(c: Ctx, fam: Family) -> None:
 
 def gd_revoked(c: Ctx, fam: Family) -> None:
     parent = c.rng.choice((fam.father, fam.mother))
-    on = c.ago(60, 900)
-    for kid in fam.minors:
+    on = max(c.ago(60, 900), c.birth(fam.child) + timedelta(days=30))
+    for kid in c.born_by(fam, on):
         ev.guardianship_revoked(c.world, parent, kid, on)
     _register_or_not(c, fam, "guardianship_difficulty", "guardianship_failure", "监护人资格被撤销",
                      f"{c.role(fam, parent)}:guardianship_revoked", "", "", "gd_revoked",
@@ -433,9 +440,9 @@ def se_declaration_revoked(c: Ctx, fam: Family) -> None:
 
 def se_guardianship_restored(c: Ctx, fam: Family) -> None:
     parent = c.rng.choice((fam.father, fam.mother))
-    on = c.ago(500, 900)
+    on = max(c.ago(500, 900), c.birth(fam.child) + timedelta(days=30))
     restored = c.ago(20, 200)
-    for kid in fam.minors:
+    for kid in c.born_by(fam, on):
         ev.guardianship_revoked(c.world, parent, kid, on, restored=restored)
     c.register(fam, "guardianship_difficulty", "guardianship_failure", "监护人资格被撤销",
                f"{c.role(fam, parent)}:guardianship_revoked", on + timedelta(days=40))

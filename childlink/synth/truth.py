@@ -403,7 +403,8 @@ def evaluate(world: World, policy: PolicySettings | None = None) -> dict[int, Ch
         if died is None or died > add_months(as_of, -months):
             for role, who in (("child", pid), ("father", people.father[pid]), ("mother", people.mother[pid])):
                 if who >= 0 and who in hit and age_on(birth, as_of) < 18:
-                    truth.flags.append(("emergency", primary_label, f"{role}:{hit[who]}"))
+                    label = primary_label or (category_label(entry.category) if entry else "")
+                    truth.flags.append(("emergency", label, f"{role}:{hit[who]}"))
                     break
         # dropout_risk: registered or flagged, alive, school age, not studying.
         flagged = entry is not None or any(f[0] in FLAG_KINDS[:4] for f in truth.flags)
