@@ -19,8 +19,6 @@ from childlink.schema import exchange
 from connectors.normalise.null_tokens import blank_to_null
 from connectors.normalise.result import Normalised, map_unique
 
-_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_CHECK_CHARS = "10X98765432"  # index = weighted sum mod 11
 _CLEAN = r"^[0-9]{17}[0-9X]$"  # ASCII only: the regex engine's \d also matches full-width digits
 _SCIENTIFIC = re.compile(r"^[0-9]+(\.[0-9]+)?[eE][+-]?[0-9]+$")
 _NOISE = re.compile(r"[\s\"'`“”‘’]")
@@ -47,15 +45,17 @@ def clean_id_text(text: str) -> str:
 
 
 def check_digits(first17: pl.Series) -> pl.Series:
-    """The MOD 11-2 check character of each 17-digit string (null when not 17 digits)."""
-    number = pl.select(
-        pl.when(first17.str.contains(r"^\d{17}$")).then(first17.str.to_integer(strict=False)).alias("n")
-    )
-    total = number.select(pl.sum_horizontal([(pl.col("n") // 10 ** (16 - i)) % 10 * w for i, w in enumerate(_WEIGHTS)]))
-    mapping = {i: c for i, c in enumerate(_CHECK_CHARS)}
-    return pl.select(
-        pl.when(number["n"].is_not_null()).then((total.to_series() % 11).replace_strict(mapping, return_dtype=pl.Utf8))
-    ).to_series()
+    """The MOD 11-2 check character of each 17-digit string (null when not 17 digits).
+
+    The weights are 2^k mod 11 and 13 ≡ 2 (mod 11), so the weighted sum is
+    congruent to the digits read as one base-13 number (python-stdnum uses
+    the same identity); 13^17 still fits in Int64.
+    """
+    digits = first17.str.contains(r"^\d{17}$").fill_null(False)
+    base13 = pl.select(pl.when(digits).then(first17.str.to_integer(base=13, strict=False))).to_series()
+    index = (1 + 9 * (base13 % 11)) % 11  # (1 - 2 * sum) mod 11 without negative operands
+    mapping = {i: ("X" if i == 10 else str(i)) for i in range(11)}
+    return index.replace_strict(mapping, default=None, return_dtype=pl.Utf8)
 
 
 def normalise_id_number(series: pl.Series, *, extract_date: date) -> Normalised:
