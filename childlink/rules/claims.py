@@ -38,7 +38,13 @@ ENDED_ZH = {
     "death": "死亡（宣告死亡）已被撤销", "restriction": "已释放或限制人身自由措施已结束", "disability": "残疾证已注销或过期",
     "illness": "重病医疗救助记录已超出回溯期", "lost_contact": "已找回或恢复联系", "declared_missing": "失踪宣告已撤销",
     "guardianship_revoked": "监护资格已恢复", "work_away": "已返乡或不再外出务工", "assistance": "低保或特困供养已停止",
-    "hiv": "无感染记录", "deported": "遣送（驱逐）出境措施已结束", "institution": "不再由机构养育",
+    "hiv": "敏感健康情形已不成立", "deported": "遣送（驱逐）出境措施已结束", "institution": "不再由机构养育",
+}
+# What a claim is, for officers (cannot_verify reasons).
+CLAIM_ZH = {
+    "death": "死亡", "restriction": "服刑在押或戒毒", "disability": "残疾", "illness": "重病", "lost_contact": "失联",
+    "declared_missing": "宣告失踪", "guardianship_revoked": "被撤销监护资格", "work_away": "外出务工",
+    "assistance": "低保特困", "hiv": "敏感健康情形", "deported": "遣送出境", "institution": "机构养育",
 }
 CHILD_CLAIMS = ("hiv", "institution")
 PARENT_CLAIMS = ("death", "restriction", "lost_contact", "declared_missing", "guardianship_revoked", "work_away",

@@ -14,7 +14,8 @@ from datetime import date
 
 import polars as pl
 
-from childlink.rules.claims import CLAIM_KINDS, ENDED_ZH, register_claims
+from childlink.rules.claims import CLAIM_KINDS, CLAIM_ZH, ENDED_ZH, register_claims
+from childlink.rules.claims import ROLE_ZH as ROLE_CLAIM_ZH
 from childlink.rules.eligibility import Eligibility
 from childlink.rules.evidence import EVIDENCE_ITEM, EVIDENCE_LIST, evidence_hash, evidence_json
 from childlink.rules.facts import Facts
@@ -45,7 +46,7 @@ SITUATION_ZH = {
     "adopted": "已被收养", "moved_away": "户口已迁出",
 }
 ROLE_ZH = {"c": "儿童", "f": "父亲", "m": "母亲"}
-CAUSE_ZH = {"died": "儿童已死亡", "adopted": "儿童已被依法收养", "moved_away": "户口已迁出且不在本县居住"}
+CAUSE_ZH = {"died": "儿童已死亡", "adopted": "儿童已被依法收养，有了新的法定父母", "moved_away": "户口已迁出且不在本县居住"}
 IMPACT_ZH = {"dead": "死亡", "missing": "失踪", "injured": "受伤", "house_collapsed": "房屋倒塌", "relocated": "转移安置"}
 
 
@@ -219,9 +220,7 @@ def _register_flags(facts: Facts, elig: Eligibility, *, as_of: date, settings: P
     aged = pl.concat_str([pl.lit("已满"), pl.col("max_age").cast(pl.Utf8), pl.lit("周岁")])
     exit_reason = (
         pl.when(cause == "aged_out").then(pl.concat_str([aged, pl.lit("，不再符合"), reg_label, pl.lit("年龄条件")]))
-        .when(cause.is_not_null()).then(cause.replace_strict(
-            {"died": "儿童已死亡", "adopted": "儿童已被依法收养，有了新的法定父母", "moved_away": "户口已迁出且不在本县居住"},
-            default=""))
+        .when(cause.is_not_null()).then(cause.replace_strict(CAUSE_ZH, default=""))
         .otherwise(pl.concat_str([pl.lit("登记情形已不成立："), ended_zh.fill_null("")]))
     )
     out = []
@@ -247,13 +246,8 @@ def _register_flags(facts: Facts, elig: Eligibility, *, as_of: date, settings: P
     x = state.filter(pl.col("_flag") == "cannot_verify").with_columns(
         pl.concat_list(["_reg_ev", "_claim_ev"]).alias("evidence"))
     missing_zh = pl.col("missing").list.eval(
-        pl.element().str.split(":").list.first().replace_strict(
-            {"c": "儿童本人", "f": "父亲", "m": "母亲", "p": "父亲或母亲", "h": "家庭"}, default="")
-        + pl.element().str.split(":").list.last().replace_strict(
-            {k: "" for k in ()} | {"death": "死亡", "restriction": "服刑在押或戒毒", "disability": "残疾",
-                                  "illness": "重病", "lost_contact": "失联", "declared_missing": "宣告失踪",
-                                  "guardianship_revoked": "被撤销监护资格", "work_away": "外出务工", "assistance": "低保特困",
-                                  "hiv": "艾滋病病毒感染", "deported": "遣送出境"}, default="")
+        pl.element().str.split(":").list.first().replace_strict(ROLE_CLAIM_ZH, default="")
+        + pl.element().str.split(":").list.last().replace_strict(CLAIM_ZH, default="")
     ).list.join("、")
     out.append(_flag(x, "cannot_verify", rule="cannot_verify_no_record", clause="policy §2.1 (cannot_verify)",
                      category_code=pl.col("category"),
@@ -366,7 +360,8 @@ def compare_with_register(facts: Facts, eligibility: Eligibility, *, as_of: date
     ], how="vertical_relaxed")
     people = facts.people.select("entity_id", pl.col("id_number").alias("child_id_number"),
                                  pl.col("name").alias("child_name"), "hukou_township")
-    township = facts.register.select("entity_id", pl.col("township").alias("_reg_township"))
+    township = facts.register.select("entity_id", pl.col("township").alias("_reg_township"),
+                                     (pl.col("sub_category") == "hiv_infected").fill_null(False).alias("_reg_hiv"))
     ev_min = pl.col("evidence").list.eval(pl.element().struct.field("link_probability")).list.min()
     return (
         flags.join(people, on="entity_id", how="left")
@@ -378,8 +373,8 @@ def compare_with_register(facts: Facts, eligibility: Eligibility, *, as_of: date
             pl.min_horizontal("link_probability", ev_min).alias("link_probability"),
             evidence_hash().alias("evidence_hash"),
             # policy §4: a flag resting on the hiv source is visible only with the HIV permission.
-            pl.col("evidence").list.eval(pl.element().struct.field("source") == "hiv").list.any().fill_null(False)
-            .alias("sensitive"),
+            (pl.col("evidence").list.eval(pl.element().struct.field("source") == "hiv").list.any().fill_null(False)
+             | pl.col("_reg_hiv").fill_null(False)).alias("sensitive"),
         )
         .with_columns(evidence_json().alias("evidence"))
         .select(list(FLAG_COLUMNS))

@@ -247,3 +247,12 @@ def test_hiv_flags_are_sensitive_and_do_not_name_it():
     assert "艾滋" not in row["reason"]
     other = suspected_orphan(c)
     assert not flags_of(c, other)["sensitive"].any()
+
+
+def test_registered_hiv_child_without_record_is_sensitive():
+    c = County()
+    child, f, m = c.family()
+    register(c, child, "own_difficulty", sub_category="hiv_infected", basis="艾滋病病毒感染")
+    enrol(c, child)
+    row = flags_of(c, child).filter(pl.col("flag") == "cannot_verify").row(0, named=True)
+    assert row["sensitive"] is True and "艾滋" not in row["reason"]
