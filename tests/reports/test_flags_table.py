@@ -73,3 +73,9 @@ def test_flag_counts_has_every_code(flags_frame):
         "cannot_verify": 0, "emergency": 0, "dropout_risk": 1,
     }
     assert flag_counts(build_flags_table(flags_frame.clear())) == dict.fromkeys(FLAG_CODES, 0)
+
+
+def test_building_twice_gives_the_same_table(flags_frame):
+    # The job builds the table once and the writers build it again from that.
+    once = build_flags_table(flags_frame)
+    assert build_flags_table(once).equals(once)

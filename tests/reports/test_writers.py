@@ -163,3 +163,10 @@ def test_school_list_has_only_the_named_columns_and_categories(tmp_path):
 def test_school_list_refuses_input_without_id_numbers(tmp_path):
     with pytest.raises(ValueError, match="child_id_number"):
         write_school_list(pl.DataFrame({"child_name": ["x"], "category": ["social_orphan"]}), tmp_path / "s")
+
+
+def test_flags_xlsx_without_flags_still_has_every_sheet(flags_frame, tmp_path):
+    book = openpyxl.load_workbook(write_flags_xlsx(flags_frame.clear(), tmp_path / "flags.xlsx"))
+    assert len(book.sheetnames) == 7
+    assert list(book["汇总"].iter_rows(min_row=2, values_only=True)) == [("合计", 0, 0, 0, 0, 0, 0, 0)]
+    assert [c.value for c in book["应退未退"][1]][:2] == ["线索类型", "儿童身份证号"]
