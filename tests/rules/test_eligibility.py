@@ -586,3 +586,22 @@ def test_rural_single_parent_list_1_6():
     eligibility = c.eligibility()
     listed = rural_single_parent_list(eligibility.children, c.facts().people)
     assert listed["id_number"].to_list() == [child]
+
+
+def test_child_born_here_after_parents_arrived_1_5():
+    c = County()
+    holder = c.person(date(1990, 1, 1), "1", division=OTHER_COUNTY)
+    child = c.person(months_ago(7), "2", division=OTHER_COUNTY)
+    c.add("residence_permit", id_number=holder, name="父", hukou_division=OTHER_COUNTY, residence_division="220183",
+          registered_on=date(2023, 1, 1), relation_to_holder="self")
+    c.add("residence_permit", id_number=child, name="童", hukou_division=OTHER_COUNTY, residence_division="220183",
+          registered_on=months_ago(2), holder_id_number=holder, holder_name="父", relation_to_holder="child")
+    assert c.categories(child) == ["flow"]
+
+
+def test_pushed_child_living_with_parents_elsewhere_is_not_left_behind_3():
+    c = County()
+    child = both_away(c)
+    c.add("inbound_push", id_number=child, name="童", hukou_division="220183100201", residence_division="330203",
+          sending_county_division="330203", arrived_on=months_ago(10))
+    assert c.categories(child) == []
