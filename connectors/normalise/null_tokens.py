@@ -40,8 +40,8 @@ def blank_to_null(series: pl.Series, *, keep: tuple[str, ...] = ()) -> pl.Series
     hits = series.is_in(exact)
     # Variants (spaces, case, full width) only among short cells with such
     # characters; each distinct one is checked once.
-    short = (series.str.len_bytes() <= _MAX_TOKEN_BYTES) & ~hits & series.str.contains(_VARIANT_CHARS)
-    candidates = series.filter(short.fill_null(False)).unique().to_list()
+    short = series.filter(((series.str.len_bytes() <= _MAX_TOKEN_BYTES) & ~hits).fill_null(False)).unique()
+    candidates = short.filter(short.str.contains(_VARIANT_CHARS)).to_list()
     variants = [v for v in candidates if is_null_token(v, keep=keep)]
     if variants:
         hits = hits | series.is_in(variants)
