@@ -104,7 +104,12 @@ def _suspected(children: pl.DataFrame, met: pl.DataFrame, register: pl.DataFrame
                                   "link_probability", pl.col("clause").alias("_clause")),
                        on=["entity_id", "primary_category"], how="left")
     label = pl.col("primary_category").replace_strict(labels, default=None)
-    reason = pl.concat_str([pl.lit("疑似"), label, pl.lit("（"), _summary(), pl.lit("），尚未纳入儿童福利信息系统")])
+    summary = _summary()
+    # §2.2: a child with both parents unknown in every source, raised in an institution.
+    summary = pl.when(summary.fill_null("") == "").then(
+        pl.when(pl.col("primary_category") == "institution_orphan").then(pl.lit("父母均无法查明，由儿童福利机构养育"))
+        .otherwise(pl.lit("符合认定条件"))).otherwise(summary)
+    reason = pl.concat_str([pl.lit("疑似"), label, pl.lit("（"), summary, pl.lit("），尚未纳入儿童福利信息系统")])
     return _flag(leads, "suspected_eligible", rule="suspected_eligible_not_registered", clause="policy §2.1.1; 000 §三.18",
                  category_code=pl.col("primary_category"), reason=reason, cause=pl.lit("not_on_register"),
                  registered=pl.lit(None))

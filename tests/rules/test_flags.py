@@ -256,3 +256,13 @@ def test_registered_hiv_child_without_record_is_sensitive():
     enrol(c, child)
     row = flags_of(c, child).filter(pl.col("flag") == "cannot_verify").row(0, named=True)
     assert row["sensitive"] is True and "艾滋" not in row["reason"]
+
+
+def test_reason_for_parents_not_found():
+    c = County()
+    child = c.person(date(2019, 2, 1))
+    c.add("hukou_population", id_number=child, name="福娃", division="220183001001", household_type="collective",
+          address="德惠市儿童福利院", relation_to_head="99")
+    row = flags_of(c, child).filter(pl.col("flag") == "suspected_eligible").row(0, named=True)
+    assert row["category"] == "机构集中养育孤儿"
+    assert "父母均无法查明" in row["reason"]
