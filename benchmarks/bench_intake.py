@@ -34,6 +34,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from childlink.intake import ingest_folder  # noqa: E402
+from childlink.resources import data_path  # noqa: E402
 from childlink.settings import load_settings  # noqa: E402
 from childlink.store import open_store  # noqa: E402
 
@@ -87,6 +88,15 @@ def _names(rng: np.random.Generator, n: int) -> pl.Series:
     return surname + first + second
 
 
+def _village_codes() -> np.ndarray:
+    """The county's village-level codes from the bundled division reference."""
+    table = pl.read_csv(data_path("divisions.csv"), schema_overrides={"code": pl.Utf8})
+    codes = table.filter((pl.col("level") == "village") & pl.col("code").str.starts_with(COUNTY))["code"]
+    if codes.is_empty():
+        raise ValueError(f"no village codes of county {COUNTY} in divisions.csv")
+    return codes.to_numpy()
+
+
 def population_frame(rows: int, seed: int = 7) -> pl.DataFrame:
     """A hukou_population extract of ``rows`` rows with the template's Chinese headers."""
     rng = np.random.default_rng(seed)
@@ -101,9 +111,8 @@ def population_frame(rows: int, seed: int = 7) -> pl.DataFrame:
     father = rng.integers(0, n, n)
     mother = rng.integers(0, n, n)
     has_parents = rng.random(n) < 0.45
-    township = rng.integers(100, 110, n)
-    village = rng.integers(200, 230, n)
-    division = pl.Series([COUNTY] * n) + pl.Series(township.astype(str)) + pl.Series(village.astype(str))
+    villages = _village_codes()
+    division = pl.Series(villages[rng.integers(0, villages.size, n)])
     status = rng.choice(["正常", "死亡", "迁出"], n, p=[0.96, 0.02, 0.02])
     status_date = np.where(
         status != "正常",
@@ -125,7 +134,7 @@ def population_frame(rows: int, seed: int = 7) -> pl.DataFrame:
             "户别": rng.choice(["家庭户", "集体户"], n, p=[0.97, 0.03]),
             "与户主关系": rng.choice(["户主", "配偶", "子", "女", "孙子", "母亲"], n),
             "住址区划": division,
-            "住址": "吉林省长春市德惠市" + pl.Series(township.astype(str)) + "号",
+            "住址": "吉林省长春市德惠市" + pl.Series(rng.integers(1, 300, n).astype(str)) + "号",
             "户口性质": rng.choice(["农业", "非农业", "居民"], n),
             "户口状态": status,
             "状态变动日期": status_date,
@@ -152,8 +161,10 @@ def _add_dirt(frame: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
         pl.when(pl.Series(no_name)).then(pl.lit("")).otherwise(pl.col("姓名")).alias("姓名"),
         pl.when(pl.Series(bad_code)).then(pl.lit("火星族")).otherwise(pl.col("民族")).alias("民族"),
     )
-    duplicates = frame.sample(n=max(n // 500, 1), seed=int(rng.integers(0, 2**31)))
-    return pl.concat([frame, duplicates]).head(n)
+    # The last rows repeat earlier ones exactly.
+    copies = min(max(n // 500, 1), n - 1) if n > 1 else 0
+    kept = frame.head(n - copies)
+    return pl.concat([kept, kept.sample(n=copies, seed=int(rng.integers(0, 2**31)))])
 
 
 def peak_rss_bytes() -> tuple[int, int]:
