@@ -42,7 +42,10 @@ def build_world(people: int, seed: int, as_of: date, county: str) -> World:
 
 def settle_migrants(world: World, rng: random.Random) -> None:
     """Migrant households' arrival dates; about one in eight arrived less than 6 months ago (§1.5 near-miss)."""
+    from childlink.synth.truth import default_policy
+
     people = world.people
+    core = default_policy().core_urban_of_city(world.county)
     for hh in world.households:
         if hh.kind != "migrant":
             continue
@@ -52,10 +55,13 @@ def settle_migrants(world: World, rng: random.Random) -> None:
             birth = date.fromordinal(people.birth[pid])
             people.arrived[pid] = max(arrived, birth)
             people.arrived_from[pid] = hh.division
+        young = [pid for pid in hh.members if age_on(date.fromordinal(people.birth[pid]), world.as_of) < 16]
         if recent:
-            for pid in hh.members:
-                if age_on(date.fromordinal(people.birth[pid]), world.as_of) < 16:
-                    world.scenario(pid, "flow_recent_near_miss", "none: migrant child arrived less than 6 months ago")
+            for pid in young:
+                world.scenario(pid, "flow_recent_near_miss", "none: migrant child arrived less than 6 months ago")
+        elif hh.division in core and world.county in core:
+            for pid in young:
+                world.scenario(pid, "flow_core_near_miss", "none: moved between core urban districts of the same city")
 
 
 def register_background(world: World, rng: random.Random) -> None:

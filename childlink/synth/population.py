@@ -211,13 +211,25 @@ def build_population(people: int, county: str, as_of: date, rng: random.Random) 
     builder = _Builder(county, as_of, rng)
     kinds = [k for k, _ in _KINDS]
     cum = list(itertools.accumulate(w for _, w in _KINDS))
+    origins = migrant_origins(county)
     while len(builder.people) < people:
         if rng.random() < MIGRANT_SHARE:
-            builder.family("migrant", migrant_from=rng.choice(MIGRANT_ORIGINS))
+            builder.family("migrant", migrant_from=rng.choice(origins))
         else:
             builder.family(rng.choices(kinds, cum_weights=cum)[0])
     assign_id_numbers(builder.people, np.random.default_rng(rng.randrange(2**32)))
     return builder.people, builder.households
+
+
+def migrant_origins(county: str) -> tuple[str, ...]:
+    """Home counties of the county's migrants; a core urban district also draws from the other core districts
+    of its city (moves that policy §1.5 does not count)."""
+    from childlink.synth.truth import default_policy
+
+    core = default_policy().core_urban_of_city(county)
+    if county in core:
+        return tuple(c for c in MIGRANT_ORIGINS if c != county) + tuple(sorted(core - {county}))
+    return tuple(c for c in MIGRANT_ORIGINS if c != county)
 
 
 def assign_id_numbers(people: People, gen: np.random.Generator) -> None:

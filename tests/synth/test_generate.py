@@ -154,3 +154,20 @@ def test_clean_county_has_nothing_to_quarantine(tmp_path):
     report = generate_county(tmp_path, people=300, seed=5, noise=0.0)
     quarantine = pl.read_csv(report.truth_files["expected_quarantine.csv"])
     assert quarantine.height == 0
+
+
+def test_same_seed_same_bytes_across_processes(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    code = ("import sys; from pathlib import Path; from childlink.synth import generate_county; "
+            "generate_county(Path(sys.argv[1]), people=300, seed=4, layout='csv')")
+    for name, hash_seed in (("a", "1"), ("b", "2")):
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        subprocess.run([sys.executable, "-c", code, str(tmp_path / name)], check=True, env=env)
+    files_a = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file())
+    files_b = sorted(p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*") if p.is_file())
+    assert files_a == files_b
+    for rel in files_a:
+        assert (tmp_path / "a" / rel).read_bytes() == (tmp_path / "b" / rel).read_bytes(), rel

@@ -52,3 +52,37 @@ def test_near_misses_are_planted(county_3000):
                  "fd_temporary_near_miss", "flow_recent_near_miss", "em_old_event", "dropout_unflagged",
                  "dfu_dead_chain", "institution_foundling"):
         assert name in names, name
+
+
+def _mismatches(world, truth):
+    problems = []
+    for s in world.scenarios:
+        if s.note.startswith("sibling"):
+            continue
+        t = truth.get(s.pid)
+        cats = set(t.categories) if t else set()
+        flagged = {f[0] for f in t.flags} if t else set()
+        expected = re.split(r"[:;/ ]", s.note, maxsplit=1)[0]
+        if expected in CATEGORIES:
+            ok = expected in cats
+        elif expected in FLAGS:
+            ok = expected in flagged
+        else:
+            ok = expected == "none" and not cats and not (flagged - {"dropout_risk", "emergency"})
+        if not ok:
+            problems.append((s.scenario, s.note, cats, flagged))
+    return problems
+
+
+def test_core_urban_county_excludes_moves_between_core_districts():
+    from datetime import date
+
+    from childlink.synth.county import build_world
+    from childlink.synth.truth import evaluate
+
+    world = build_world(2500, 3, date(2026, 9, 30), "220102")
+    assert not _mismatches(world, evaluate(world))
+    names = {s.scenario for s in world.scenarios}
+    assert {"flow_core_near_miss", "lb_same_city_core"} <= names
+    core_notes = {s.note for s in world.scenarios if s.scenario == "lb_same_city_core"}
+    assert any(n.startswith("none") for n in core_notes)
