@@ -8,6 +8,7 @@ one validation definition per suite, registered the first time it is used.
 from __future__ import annotations
 
 import logging
+import threading
 import warnings
 from functools import cache
 from typing import Any
@@ -61,10 +62,17 @@ def ensure_context() -> None:
 
 
 _definitions: dict[str, Any] = {}
+# The context and its stores are not thread-safe; flows may validate files in threads.
+_lock = threading.Lock()
 
 
 def run_suite(suite: ExpectationSuite, frame: pd.DataFrame):
     """Run ``suite`` on ``frame``; the GX ``ExpectationSuiteValidationResult``."""
+    with _lock:
+        return _run_locked(suite, frame)
+
+
+def _run_locked(suite: ExpectationSuite, frame: pd.DataFrame):
     context, batch = _context_and_batch()
     definition = _definitions.get(suite.name)
     if definition is None:

@@ -10,6 +10,7 @@ accepted or quarantined: ``rows_read == accepted.height + quarantine["row"].n_un
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import date
@@ -101,6 +102,7 @@ def validate_extract(extract: Extract, settings: Settings, *, spec: Exchange | N
 
 
 _built: dict[tuple[int, str, date], SourceSuites] = {}
+_building = threading.Lock()
 
 
 def _suites(spec: Exchange, source_key: str, extract_date: date) -> SourceSuites:
@@ -110,9 +112,10 @@ def _suites(spec: Exchange, source_key: str, extract_date: date) -> SourceSuites
     was registered, so the same suite object is reused for every file.
     """
     key = (id(spec), source_key, extract_date)
-    if key not in _built:
-        _built[key] = build_suites(spec.source(source_key), extract_date, spec)
-    return _built[key]
+    with _building:
+        if key not in _built:
+            _built[key] = build_suites(spec.source(source_key), extract_date, spec)
+        return _built[key]
 
 
 # --- frames handed to Great Expectations -------------------------------------------------------
