@@ -33,7 +33,7 @@ def artifact_key(*parts: str) -> str:
 def summary_artifacts(job: str, summary: Mapping[str, Any], files: Mapping[str, Path] | None = None) -> list[ArtifactSpec]:
     """Flag counts (when the job raises flags), per-file counts (when it read files), and the report."""
     specs: list[ArtifactSpec] = []
-    if summary.get("flags"):
+    if isinstance(summary.get("flags"), Mapping) and summary["flags"]:
         specs.append(
             ArtifactSpec("table", artifact_key(job, "flags"), flag_count_rows(summary), "线索数量 / flags per type")
         )

@@ -16,7 +16,7 @@ from rich.table import Table
 
 from childlink import pipeline
 from childlink.cli.app import UserError, app, console, user_errors
-from childlink.reports.run_summary import flag_count_rows
+from childlink.reports.run_summary import flag_count_rows, summary_totals
 from childlink.settings import Settings, load_settings
 
 _DB_HELP = "数据库地址 / database URL (default: settings, or CHILDLINK_DATABASE_URL)"
@@ -101,7 +101,7 @@ def _settings(settings_file: Path | None, db: str | None, county: str | None) ->
 
 def _print_outcome(title: str, outcome: pipeline.JobOutcome) -> None:
     summary: Mapping[str, Any] = outcome.summary or {}
-    if summary.get("flags"):
+    if isinstance(summary.get("flags"), Mapping) and summary["flags"]:
         table = Table(title=f"{title}（运行 {outcome.run_id}）")
         table.add_column("线索类型 / flag", justify="left")
         table.add_column("代码 / code", justify="left")
@@ -114,7 +114,7 @@ def _print_outcome(title: str, outcome: pipeline.JobOutcome) -> None:
         console.print(table)
     else:
         console.print(f"{title}（运行 {outcome.run_id}）")
-    for key, value in (summary.get("counts") or {}).items():
+    for key, value in summary_totals(summary).items():
         console.print(f"  {key}: {value}")
     console.print(f"[bold green]完成 / Done.[/] 结果在 / results in: {outcome.out_dir}")
     for name, path in sorted(outcome.files.items()):

@@ -15,6 +15,7 @@ from childlink.reports.run_summary import (
     flag_count_rows,
     folder_checksums,
     summary_markdown,
+    summary_totals,
 )
 from childlink.reports.school_list import build_school_list
 from childlink.reports.writers import (
@@ -40,6 +41,7 @@ __all__ = [
     "flag_counts",
     "folder_checksums",
     "summary_markdown",
+    "summary_totals",
     "township_summary",
     "write_flags_csv",
     "write_flags_xlsx",

@@ -97,15 +97,43 @@ def build_run_summary(
 
 def flag_count_rows(summary: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Rows ``flag, 线索类型, count`` for every flag type (zero when absent) and a total."""
-    flags = summary.get("flags") or {}
+    flags = summary.get("flags")
+    flags = flags if isinstance(flags, Mapping) else {}
     rows = [{"flag": code, "线索类型": FLAG_TYPES[code].label, "count": int(flags.get(code, 0))} for code in FLAG_CODES]
     rows.append({"flag": "total", "线索类型": "合计", "count": sum(r["count"] for r in rows)})
     return rows
 
 
+def summary_totals(summary: Mapping[str, Any]) -> dict[str, Any]:
+    """The run's totals: ``counts`` when the summary has them, else its top-level numbers.
+
+    Job summaries differ in shape (intake and linkage keep their counts at the
+    top level); identifiers and the as-of date are not totals.
+    """
+    counts = summary.get("counts")
+    if isinstance(counts, Mapping):
+        return dict(counts)
+    return {
+        k: v
+        for k, v in summary.items()
+        if k not in _NOT_TOTALS and isinstance(v, (int, float, bool, str)) and v is not None
+    }
+
+
+_NOT_TOTALS = {"run_id", "job", "as_of", "county", "code_version"}
+
+
 def file_count_rows(summary: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """One row per input file: ``source_file`` first, then its counts, missing counts empty."""
-    files = summary.get("files") or []
+    """One row per input file: ``source_file`` first, then its counts, missing counts empty.
+
+    The files come from ``files`` (run_summary.json) or ``per_file`` (an intake
+    summary, where ``files`` is the number of files).
+    """
+    files = next(
+        (v for v in (summary.get("files"), summary.get("per_file")) if isinstance(v, list)),
+        [],
+    )
+    files = [f for f in files if isinstance(f, Mapping)]
     keys: list[str] = []
     for f in files:
         keys += [k for k in f if k not in keys and k != "source_file"]
@@ -121,11 +149,11 @@ def summary_markdown(summary: Mapping[str, Any], *, files_written: Mapping[str, 
     version = summary.get("code_version") or {}
     if version:
         lines.append(f"- code 版本: `{version.get('version')}` `{version.get('git_commit') or '-'}`")
-    counts = summary.get("counts") or {}
+    counts = summary_totals(summary)
     if counts:
         lines += ["", "## 合计 / totals", "", "| | |", "|---|---:|"]
         lines += [f"| {k} | {v} |" for k, v in counts.items()]
-    if summary.get("flags"):
+    if isinstance(summary.get("flags"), Mapping) and summary["flags"]:
         lines += ["", "## 线索 / flags", "", "| 线索类型 | flag | count |", "|---|---|---:|"]
         lines += [f"| {r['线索类型']} | {r['flag']} | {r['count']} |" for r in flag_count_rows(summary)]
     timings = summary.get("timings") or {}

@@ -47,3 +47,15 @@ def test_jobs_without_flags_or_files_publish_only_the_report():
     specs = summary_artifacts("semester-lists", {"run_id": "R1", "counts": {"children": 4}})
     assert [s.kind for s in specs] == ["markdown"]
     assert "| children | 4 |" in specs[0].content
+
+
+def test_an_intake_summary_gives_per_file_rows_and_totals():
+    intake = {
+        "files": 2, "accepted": 1, "rows_read": 3, "reconciled": True,
+        "per_file": [{"source_file": "death.csv", "status": "accepted", "rows_read": 3},
+                     {"source_file": "notes.csv", "status": "skipped", "rows_read": 0}],
+    }
+    specs = summary_artifacts("intake-and-link-intake", intake)
+    assert [s.key for s in specs] == ["intake-and-link-intake-files", "intake-and-link-intake-summary"]
+    assert specs[0].content[1] == {"source_file": "notes.csv", "status": "skipped", "rows_read": 0}
+    assert "| files | 2 |" in specs[1].content and "| rows_read | 3 |" in specs[1].content
