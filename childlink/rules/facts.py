@@ -21,7 +21,8 @@ lost_contact            missing_report
 disability              disability certificate (issued .. cancelled / valid_until)
 serious_illness         serious_illness rows with a listed illness code
 hiv                     hiv
-employment              employment rows (all); ``working_away`` is derived
+employment              employment rows (all)
+working_away            employment in another county than the hukou county
 assistance              social_assistance (temporary assistance is one-off)
 adopted                 adoption (ended by dissolution)
 enrolled, dropped_out,  student_roll by status
@@ -355,6 +356,33 @@ EXTRACTORS = {
 }
 
 
+def working_away_facts(facts: pl.DataFrame, people: pl.DataFrame, settings: PolicySettings) -> pl.DataFrame:
+    """Employment spells away from the person's hukou county (kind working_away; policy §1.4).
+
+    exchange employment notes: a province or city different from the hukou one
+    is enough; within the same city a county-level place is needed. Both places
+    core urban districts of the same city (setting core_urban_districts) is not
+    away. The hukou county is the row's own, else the person's.
+    """
+    work = facts.filter(pl.col("kind") == "employment")
+    work = work.join(people.select("entity_id", pl.col("hukou_county").alias("_home")), on="entity_id", how="left")
+    attr = pl.col("attributes").struct.field
+    home = pl.coalesce(attr("category"), pl.col("_home"))
+    place = attr("division")
+    code6 = place.str.slice(0, 6)
+    county = pl.coalesce(attr("county"), pl.when(~code6.str.ends_with("00")).then(code6))
+    core = sorted({code for codes in settings.core_urban_districts.values() for code in codes})
+    both_core = county.is_in(core) & home.is_in(core) & (county.str.slice(0, 4) == home.str.slice(0, 4))
+    away = (
+        pl.when(county.is_not_null()).then((county != home) & ~both_core)
+        .when(code6.str.ends_with("0000")).then(place.str.slice(0, 2) != home.str.slice(0, 2))
+        .when(code6.str.ends_with("00")).then(place.str.slice(0, 4) != home.str.slice(0, 4))
+        .otherwise(False)
+    )
+    return work.filter(away.fill_null(False) & home.is_not_null()).with_columns(pl.lit("working_away").alias("kind")).select(
+        list(FACT_SCHEMA))
+
+
 def facts_of_sources(linked: Mapping[str, pl.DataFrame], settings: PolicySettings) -> pl.DataFrame:
     """Every fact of every linked source, in the FACT_SCHEMA."""
     parts = [empty_facts()]
@@ -382,6 +410,7 @@ def build_facts(
     relations = relations.join(people.select("entity_id", "sex"), left_on="parent_entity_id", right_on="entity_id",
                                how="left")
     relations = parent_role_by_sex(relations)
+    facts = pl.concat([facts, working_away_facts(facts, people, settings)], how="vertical_relaxed")
     facts, conflicts = resolve_conflicts(facts, linked, as_of=as_of)
     return Facts(people=people, relations=relations, facts=facts, conflicts=conflicts, as_of=as_of,
                  register=active_register(linked))

@@ -167,7 +167,7 @@ def _evidence(met: pl.DataFrame, frame: pl.DataFrame, situations: pl.DataFrame, 
 
 def evaluate_eligibility(facts: Facts, *, as_of: date, settings: PolicySettings, county: str) -> Eligibility:
     """Every child's categories at the as-of date (policy §1), with the evidence behind each."""
-    situations = person_situations(facts.facts, facts.people, as_of=as_of, settings=settings, county=county)
+    situations = person_situations(facts.facts, as_of=as_of, settings=settings, county=county)
     frame = child_frame(facts, situations, as_of=as_of, settings=settings, county=county)
     all_rules = rules(as_of)
     frame = frame.with_columns(ORPHAN.met(settings).alias("is_orphan"))

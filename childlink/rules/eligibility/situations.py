@@ -86,32 +86,11 @@ def _restricted_6m(facts: pl.DataFrame, as_of: date, months: int) -> pl.DataFram
     return _rows(current.join(held.select("entity_id", "chain"), on=["entity_id", "chain"], how="inner"), "restricted_6m")
 
 
-def _working_away(facts: pl.DataFrame, people: pl.DataFrame, as_of: date, settings: PolicySettings) -> pl.DataFrame:
-    """policy §1.4: working in another county than the hukou county, continuously for
-    ``work_away_min_months`` (gaps shorter than ``work_away_max_gap_days`` bridged); both
-    places core urban districts of the same city do not count.
-
-    exchange employment notes: a province or city different from the hukou one is
-    enough; within the same city a county-level place is needed.
-    """
-    work = facts.filter((pl.col("kind") == "employment") & pl.col("start").is_not_null() & (pl.col("start") <= as_of))
-    if work.is_empty():
-        return pl.DataFrame(schema=SITUATION_SCHEMA)
-    work = work.join(people.select("entity_id", pl.col("hukou_county").alias("_home")), on="entity_id", how="left")
-    home = pl.coalesce(_attr("category"), pl.col("_home"))
-    place = _attr("division")
-    county = pl.coalesce(_attr("county"), pl.when(~place.str.slice(0, 6).str.ends_with("00")).then(place.str.slice(0, 6)))
-    core = sorted({code for codes in settings.core_urban_districts.values() for code in codes})
-    both_core = county.is_in(core) & home.is_in(core) & (county.str.slice(0, 4) == home.str.slice(0, 4))
-    city_level = place.str.slice(0, 6).str.ends_with("00") & ~place.str.slice(0, 6).str.ends_with("0000")
-    province_level = place.str.slice(0, 6).str.ends_with("0000")
-    away = (
-        pl.when(county.is_not_null()).then((county != home) & ~both_core)
-        .when(city_level).then(place.str.slice(0, 4) != home.str.slice(0, 4))
-        .when(province_level).then(place.str.slice(0, 2) != home.str.slice(0, 2))
-        .otherwise(False)
-    )
-    spells = work.filter(away.fill_null(False) & home.is_not_null())
+def _working_away(facts: pl.DataFrame, as_of: date, settings: PolicySettings) -> pl.DataFrame:
+    """policy §1.4: working away from the hukou county (facts of kind working_away)
+    continuously for ``work_away_min_months``; gaps shorter than
+    ``work_away_max_gap_days`` do not break the spell (occasional home visits)."""
+    spells = facts.filter((pl.col("kind") == "working_away") & pl.col("start").is_not_null() & (pl.col("start") <= as_of))
     if spells.is_empty():
         return pl.DataFrame(schema=SITUATION_SCHEMA)
     chained = chain_spells(spells, max_gap_days=settings.work_away_max_gap_days - 1)
@@ -122,9 +101,7 @@ def _working_away(facts: pl.DataFrame, people: pl.DataFrame, as_of: date, settin
     return _rows(current, "working_away")
 
 
-def person_situations(
-    facts: pl.DataFrame, people: pl.DataFrame, *, as_of: date, settings: PolicySettings, county: str
-) -> pl.DataFrame:
+def person_situations(facts: pl.DataFrame, *, as_of: date, settings: PolicySettings, county: str) -> pl.DataFrame:
     """Long frame (SITUATION_SCHEMA): each situation a person is in at the as-of date, with its facts."""
     kind = pl.col("kind")
     on = active_at(as_of)
@@ -155,7 +132,7 @@ def person_situations(
               _attr("counterpart_entity_id")),
         _rows(facts.filter((kind == "deported") & on), "deported"),
         _rows(facts.filter((kind == "assistance") & on & _attr("category").is_in(listed)), "poverty"),
-        _working_away(facts, people, as_of, settings),
+        _working_away(facts, as_of, settings),
         _rows(facts.filter((kind == "adopted") & on), "adopted"),
         _rows(facts.filter((kind == "hukou_cancelled") & started), "moved_away"),
         _rows(facts.filter((kind == "residence") & (_attr("county") == county) & started
