@@ -11,6 +11,7 @@ reader = pytest.importorskip("connectors.reader")
 validate = pytest.importorskip("expectations.validate")
 
 
+@pytest.mark.slow
 def test_rows_and_quarantine_match_truth(county_small):
     from childlink.settings import load_settings
 

@@ -156,6 +156,7 @@ def test_clean_county_has_nothing_to_quarantine(tmp_path):
     assert quarantine.height == 0
 
 
+@pytest.mark.slow
 def test_same_seed_same_bytes_across_processes(tmp_path):
     import os
     import subprocess
