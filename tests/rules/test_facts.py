@@ -110,3 +110,12 @@ def test_birth_certificate_gives_parents_of_child_without_id():
           mother_name="母", mother_id_number=mother, father_name="父", father_id_number=father, **{"@child": "baby"})
     parents = legal_parents(c.facts().relations, as_of=AS_OF)
     assert parents.filter(pl.col("child_entity_id") == "baby")["father_entity_id"][0] == entity(father)
+
+
+@pytest.mark.parametrize(("extract_date", "ill"), [(months_ago(3), True), (months_ago(13), False)])
+def test_serious_illness_look_back(extract_date, ill):
+    c = County()
+    child, f, m = c.family()
+    c.add("serious_illness", id_number=child, name="童", illness_name="白血病", illness_code="leukaemia",
+          diagnosis_date=date(2024, 1, 1), extract_date=extract_date)
+    assert (c.categories(child) == ["own_difficulty"]) is ill
