@@ -115,16 +115,23 @@ def ingest_folder(
     as_of: date | None = None,
     progress: Progress | None = None,
 ) -> IntakeResult:
-    """Load and validate every extract file of ``extracts_dir`` into ``store``."""
+    """Load and validate every extract file of ``extracts_dir`` into ``store``.
+
+    The batches belong to a new intake run, or to ``run_id``: started here
+    when it does not exist yet, otherwise used as it is and left for its
+    owner to finish (a comparison run that ingests first).
+    """
     extracts_dir, out_dir = Path(extracts_dir), Path(out_dir)
     if not extracts_dir.is_dir():
         raise FileNotFoundError(f"数据文件夹不存在 / extracts folder not found: {extracts_dir}")
     progress = progress or _no_progress
     spec = exchange()
     (out_dir / VALIDATION_DIR).mkdir(parents=True, exist_ok=True)
-    run_id = repo.start_run(
-        store, kind="intake", county=settings.county.code, as_of=as_of, settings=settings, run_id=run_id
-    )
+    owns_run = run_id is None or repo.get_run(store, run_id=run_id) is None
+    if owns_run:
+        run_id = repo.start_run(
+            store, kind="intake", county=settings.county.code, as_of=as_of, settings=settings, run_id=run_id
+        )
     found = discover_extracts(extracts_dir)
     progress("files", total=len(found))
     results: list[FileResult] = []
@@ -143,13 +150,15 @@ def ingest_folder(
                 quarantine_parts.append(lines)
             progress("done", result=result)
     except BaseException:
-        repo.finish_run(store, run_id=run_id, status="failed", summary=run_summary(results))
+        if owns_run:
+            repo.finish_run(store, run_id=run_id, status="failed", summary=run_summary(results))
         raise
     summary = run_summary(results)
     _write_intake_csv(results, out_dir / INTAKE_CSV)
     _write_quarantine_csv(quarantine_parts, out_dir / QUARANTINE_CSV)
     (out_dir / SUMMARY_JSON).write_text(json.dumps({"run_id": run_id, **summary}, ensure_ascii=False, indent=2))
-    repo.finish_run(store, run_id=run_id, summary=summary)
+    if owns_run:
+        repo.finish_run(store, run_id=run_id, summary=summary)
     return IntakeResult(run_id=run_id, out_dir=out_dir, files=results, summary=summary)
 
 

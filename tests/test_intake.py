@@ -161,3 +161,11 @@ def test_header_only_file_is_accepted_empty_with_a_warning(tmp_path: Path, setti
 def test_missing_folder_is_a_clear_error(tmp_path: Path, settings: Settings, store) -> None:
     with pytest.raises(FileNotFoundError, match="extracts folder not found"):
         ingest_folder(tmp_path / "nope", tmp_path / "out", settings=settings, store=store)
+
+
+def test_batches_join_a_run_the_caller_owns(folder: Path, tmp_path: Path, settings: Settings, store) -> None:
+    run_id = repo.start_run(store, kind="compare", county="220183", as_of=AS_OF)
+    result = ingest_folder(folder, tmp_path / "out", settings=settings, store=store, run_id=run_id, as_of=AS_OF)
+    assert result.run_id == run_id
+    assert len(repo.list_batches(store, run_id=run_id)) == 5  # the duplicate copy is skipped, not stored
+    assert repo.get_run(store, run_id=run_id)["status"] == "running"  # the caller finishes its own run
