@@ -287,21 +287,26 @@ def _emergency(facts: Facts, elig: Eligibility, *, as_of: date, settings: Policy
         return _flag(hits.with_columns(pl.lit(None, dtype=EVIDENCE_LIST).alias("evidence")), "emergency",
                      rule="emergency_affected", clause="policy §2.1.3", category_code=pl.lit(None), reason=pl.lit(""),
                      cause=pl.lit(None), registered=pl.lit(None))
-    who = pl.concat_str([
-        pl.col("_role").replace_strict({"c": "儿童本人", "f": "父亲", "m": "母亲"}, default=""),
-        pl.lit("在“"), pl.col("_event").fill_null("突发事件"), pl.lit("”中"),
-        pl.col("_impact").replace_strict(IMPACT_ZH, default="受影响"),
-    ])
-    items = hits.with_columns(who.alias("_who_zh"), pl.lit("emergency").alias("_sit"))
-    grouped = items.sort(["entity_id", "_role"]).group_by("entity_id", maintain_order=True).agg(
+    role_zh = pl.col("_role").replace_strict({"c": "儿童本人", "f": "父亲", "m": "母亲"}, default="")
+    # One phrase per person and event: '父亲在“暴雨”中受伤、转移安置'.
+    phrases = (
+        hits.with_columns(pl.col("_impact").replace_strict(IMPACT_ZH, default="受影响").alias("_impact_zh"))
+        .sort(["entity_id", "_role", "start"])
+        .group_by(["entity_id", "_role", "_event"], maintain_order=True)
+        .agg(pl.col("_impact_zh").unique(maintain_order=True).str.join("、"))
+        .select("entity_id", pl.concat_str([role_zh, pl.lit("在“"), pl.col("_event").fill_null("突发事件"), pl.lit("”中"),
+                                            pl.col("_impact_zh")]).alias("_phrase"))
+        .group_by("entity_id", maintain_order=True)
+        .agg(pl.col("_phrase").str.join("；").alias("_why"))
+    )
+    grouped = hits.sort(["entity_id", "_role"]).group_by("entity_id", maintain_order=True).agg(
         pl.struct(pl.col("source"), pl.col("source_file"), pl.col("row"), pl.col("start"), pl.col("end"), pl.col("kind"),
                   pl.col("_role").alias("role"), pl.col("_impact").alias("situation"), pl.col("link_probability"))
         .cast(EVIDENCE_ITEM).alias("evidence"),
-        pl.col("_who_zh").unique(maintain_order=True).str.join("；").alias("_why"),
         pl.col("link_probability").min(),
         pl.col("primary_category").first(),
         pl.concat_str(["_role", pl.lit(":"), "_impact"]).first().alias("_cause"),
-    )
+    ).join(phrases, on="entity_id", how="left")
     return _flag(grouped, "emergency", rule="emergency_affected", clause="policy §2.1.3; 000 §三.18",
                  category_code=pl.col("primary_category"),
                  reason=pl.concat_str([pl.col("_why"), pl.lit("，亟需关爱服务")]), cause=pl.col("_cause"),
