@@ -121,6 +121,13 @@ class CsvSource:
         columns = cell_columns(width)
         if _NON_BLANK.search(self.buf, offset) is None:
             return pl.DataFrame(schema={c: pl.Utf8 for c in columns})
+        try:
+            return self._read_body(offset, columns, delimiter)
+        except pl.exceptions.PolarsError as exc:
+            rule = exchange().file_rules["file_unreadable"]
+            raise FileRejected(rule.rule, rule.message_zh, file=self.path.name, detail=f"CSV: {exc}") from None
+
+    def _read_body(self, offset: int, columns: list[str], delimiter: str) -> pl.DataFrame:
         # Skip the line breaks before the first data record instead of slicing
         # (a slice would copy the whole file); the count is exact, so quoting
         # in the skipped part does not matter.
