@@ -14,6 +14,7 @@ from childlink.rules.eligibility import Eligibility, evaluate_eligibility
 from childlink.rules.eligibility.focus import rural_single_parent_list
 from childlink.rules.facts import Facts, build_facts
 from childlink.rules.flags import FLAG_COLUMNS, FLAG_KINDS, compare_with_register
+from childlink.rules.flow_ledger import flow_ledger
 from childlink.rules.school_list import school_age_orphans_and_unsupported
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "build_facts",
     "compare_with_register",
     "evaluate_eligibility",
+    "flow_ledger",
     "reconcile_cases",
     "rural_single_parent_list",
     "school_age_orphans_and_unsupported",
