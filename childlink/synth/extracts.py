@@ -99,7 +99,7 @@ class Facts:
         return age_on(self.birth(pid), on or self.as_of)
 
 
-def _guardian_of(f: Facts, child: int) -> tuple[int, str]:
+def guardian_of(f: Facts, child: int) -> tuple[int, str]:
     """Who looks after a child: a parent at home, else a grandparent or the household head."""
     w = f.w
     father, mother = f.p.father[child], f.p.mother[child]
@@ -177,7 +177,7 @@ def hukou_population(f: Facts) -> pl.DataFrame:
             roles["mother"][i] = mother
         if p.birth[pid] > adult and pid not in status:
             g, relation = (adopted_parents[pid][1], "step_or_adoptive_parent") if pid in adopted_parents \
-                else _guardian_of(f, pid)
+                else guardian_of(f, pid)
             if g >= 0:
                 cols["guardian_name"][i] = p.surname[g] + p.given[g]
                 cols["guardian_id_number"][i] = p.id_number[g]
@@ -410,7 +410,7 @@ def student_roll(f: Facts) -> pl.DataFrame:
         village = f.villages.get(f.residence(pid)) or villages[0]
         level = "小学" if grade_index < 6 else ("中学" if grade_index < 9 else "第一中学")
         school = f"{county_name(w.county)}{village.township_name}{level}" if grade_index < 9 else f"{county_name(w.county)}第一中学"
-        guardian, _rel = _guardian_of(f, pid)
+        guardian, _rel = guardian_of(f, pid)
         enrolled = date(sept.year - grade_index, 9, 1)
         changed = None
         if status in ("dropped_out", "suspended", "died"):

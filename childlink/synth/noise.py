@@ -20,7 +20,7 @@ import numpy as np
 import opencc
 import polars as pl
 
-from childlink.schema import BOOLEAN, CODE, DATE, ID_NUMBER, INTEGER, NAME, SEX, Source, exchange
+from childlink.schema import BOOLEAN, CODE, DATE, ID_NUMBER, INTEGER, NAME, SEX, Column, Source, exchange
 from childlink.synth.idnumbers import legacy_15
 
 # Per-cell rates at noise level 1.0.
@@ -158,7 +158,7 @@ class Renderer:
                 out[name] = frame[name]
         return pl.DataFrame(out)
 
-    def _column(self, column, series: pl.Series) -> pl.Series:  # noqa: ANN001
+    def _column(self, column: Column, series: pl.Series) -> pl.Series:
         kind = column.type
         name = column.field
         style = self.style

@@ -10,7 +10,7 @@ import polars as pl
 
 from childlink.synth.dates import add_months
 from childlink.synth.divisions import county_name, place_name
-from childlink.synth.extracts import Facts, Table, _guardian_of
+from childlink.synth.extracts import Facts, Table, guardian_of
 from childlink.synth.world import LOCAL, MIGRANT
 
 
@@ -73,7 +73,7 @@ def child_health(f: Facts) -> pl.DataFrame:
         if start > f.as_of:
             continue
         mother, father = p.mother[pid], p.father[pid]
-        guardian, _ = _guardian_of(f, pid)
+        guardian, _ = guardian_of(f, pid)
         infant_days = (f.as_of - birth).days
         name = f.name(pid)
         if infant_days < 120 and p.twin[pid] < 0 and mother >= 0 and pid % 2 == 0:
@@ -105,7 +105,7 @@ def vaccination(f: Facts) -> pl.DataFrame:
         last = max(last, birth + timedelta(days=1), p.arrived[pid] or birth)
         if last > f.as_of:
             continue
-        guardian = mother if mother >= 0 else _guardian_of(f, pid)[0]
+        guardian = mother if mother >= 0 else guardian_of(f, pid)[0]
         t.add({"child": pid, "guardian": guardian}, id_number=f.id(pid) if (f.as_of - birth).days > 200 else None,
               name=f.name(pid), sex=f.sex(pid), birth_date=birth, child_code=f"{w.county}{birth:%y}{pid:08d}",
               hukou_division=f.hukou(pid)[:6] if p.kind[pid] == MIGRANT else f.hukou(pid),

@@ -9,7 +9,7 @@ import polars as pl
 from childlink.synth import extracts, residence_extracts, welfare_extracts
 from childlink.synth.extracts import Facts
 
-Builder = Callable[[Facts], "pl.DataFrame | dict[str, pl.DataFrame]"]
+Builder = Callable[[Facts], pl.DataFrame | dict[str, pl.DataFrame]]
 
 BUILDERS: dict[str, Builder] = {
     "hukou_population": extracts.hukou_population,
