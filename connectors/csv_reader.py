@@ -18,10 +18,12 @@ import polars as pl
 from childlink.schema import exchange
 from connectors.encodings import UTF8_BOM, decode_text, detect_encoding, is_strict_utf8, resolve_encoding
 from connectors.extract import FileRejected
-from connectors.grid import HEAD_RECORDS, Grid, cell_columns
+from connectors.grid import HEAD_RECORDS, Grid, cell_columns, rows_to_frame
 from connectors.layout import is_note_cells
 
 _NON_BLANK = re.compile(rb"\S")
+_OPENING_QUOTE = re.compile(rb'(?:^|[,\t\n])"')
+_CLOSING_QUOTE = re.compile(rb'"(?:[,\t\r\n]|$)')
 
 
 def split_records(buf: bytes, limit: int) -> list[tuple[int, int]]:
@@ -44,6 +46,8 @@ def split_records(buf: bytes, limit: int) -> list[tuple[int, int]]:
             spans.append((start, end))
             start = end
             quotes = 0
+    if start < pos and len(spans) < limit:
+        spans.append((start, pos))  # an unbalanced quote ran to the end of the file
     return spans
 
 
@@ -69,11 +73,13 @@ def _truncated(file: str, detail: str) -> FileRejected:
 def check_complete(buf: bytes, header_width: int, delimiter: str, *, file: str) -> None:
     """Raise file_truncated when the last record is cut off.
 
-    An odd number of double quotes means a quoted field is still open at the
-    end of the file; a last line without a line break and with fewer cells
+    A quoted field still open at the end of the file shows as an odd number
+    of double quotes with more opening than closing ones; a last line without a line break and with fewer cells
     than the header was cut mid-record (a note line such as 制表人 is fine).
     """
-    if buf.count(b'"') % 2 == 1:
+    if buf.count(b'"') % 2 == 1 and len(_OPENING_QUOTE.findall(buf)) > len(_CLOSING_QUOTE.findall(buf)):
+        # An odd count alone could be a literal quote inside a field (5"3);
+        # a quoted field left open has one more opening than closing quote.
         raise _truncated(file, "unclosed quote at end of file")
     if not buf or buf.endswith(b"\n"):
         return
@@ -123,9 +129,20 @@ class CsvSource:
             return pl.DataFrame(schema={c: pl.Utf8 for c in columns})
         try:
             return self._read_body(offset, columns, delimiter)
-        except pl.exceptions.PolarsError as exc:
+        except pl.exceptions.PolarsError:
+            # polars splits the file on quote parity; a literal quote inside an
+            # unquoted field (幸福路5"号) defeats that. Python's csv reads such a
+            # file as RFC 4180 readers commonly do, only slower.
+            return self._read_body_slowly(offset, width, delimiter)
+
+    def _read_body_slowly(self, offset: int, width: int, delimiter: str) -> pl.DataFrame:
+        text = self.buf[offset:].decode("utf-8")
+        try:
+            rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"'))
+        except csv.Error as exc:
             rule = exchange().file_rules["file_unreadable"]
             raise FileRejected(rule.rule, rule.message_zh, file=self.path.name, detail=f"CSV: {exc}") from None
+        return rows_to_frame([[c if c != "" else None for c in row] for row in rows], width)
 
     def _read_body(self, offset: int, columns: list[str], delimiter: str) -> pl.DataFrame:
         # Skip the line breaks before the first data record instead of slicing

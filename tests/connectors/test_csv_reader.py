@@ -71,6 +71,13 @@ def test_truncated_csv_is_rejected(tmp_path, tail):
     assert info.value.file == path.name
 
 
+def test_a_literal_quote_inside_a_field_is_not_truncation(tmp_path):
+    path = write(tmp_path, f"{HEADER},住址\n11010519491231002X,李四,女,1949-12-31,幸福路5\"号\n")
+    extract = read_extract(path)
+    assert extract.rows_read == 1
+    assert extract.frame["address"].to_list() == ['幸福路5"号']
+
+
 def test_last_line_without_line_break_is_fine_when_complete(tmp_path):
     path = write(tmp_path, f"{HEADER}\n11010519491231002X,李四,女,1949-12-31")
     assert read_extract(path).rows_read == 1
