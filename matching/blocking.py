@@ -26,41 +26,64 @@ class BlockingRule:
 
     ``max_block_size`` skips blocks larger than that (a key shared by thousands
     of mentions carries no identifying power and would explode the pair count).
+    ``star``: pair each mention with its block's representative only (enough
+    for a block that will be one entity anyway, e.g. one valid ID number).
     """
 
     keys: tuple[str, ...]
     max_block_size: int = 2_000
+    star: bool = False
 
     @property
     def name(self) -> str:
         return "+".join(self.keys)
 
 
-def block_on(*keys: str, max_block_size: int = 2_000) -> BlockingRule:
-    return BlockingRule(tuple(keys), max_block_size)
+def block_on(*keys: str, max_block_size: int = 2_000, star: bool = False) -> BlockingRule:
+    return BlockingRule(tuple(keys), max_block_size, star)
 
 
 DEFAULT_RULES: tuple[BlockingRule, ...] = (
-    block_on("id"),
+    block_on("id_strong", star=True, max_block_size=0),
+    block_on("id", star=True, max_block_size=0),
     block_on("id14"),
     block_on("dob", "nm_surname_py"),
     block_on("mo_id", "dob"),
     block_on("mo_name_py", "dob"),
-    block_on("nm_given_py", "birth_year"),
-    block_on("nm_name_py", "div6"),
+    block_on("nm_given_py", "dob"),
+    block_on("nm_name_py", "div9"),
     block_on("nm_name_py", "birth_year"),
     block_on("nm_name_py", "household"),
     block_on("nm_name_py", "context_id"),
     block_on("nm_name_py", "partner_id"),
+    block_on("nm_name_py", "record"),
 )
 
 
 def rule_pairs(features: pl.DataFrame, rule: BlockingRule) -> pl.DataFrame:
-    """Pairs (idx_l < idx_r) of one rule."""
-    keyed = features.select("idx", *rule.keys).drop_nulls(list(rule.keys))
+    """Pairs (idx_l < idx_r) of one rule.
+
+    Mentions holding the same valid ID number are one entity whatever else
+    they say (scoring makes that link deterministic), so within a block only one
+    of them, the representative, is paired with the others: a person named on
+    forty rows costs forty pairs, not 780.
+    """
+    keys = list(rule.keys)
+    keyed = features.select(*dict.fromkeys(["idx", "id_strong", "primary", *keys])).drop_nulls(keys)
     if rule.max_block_size:
-        keyed = keyed.filter(pl.len().over(list(rule.keys)) <= rule.max_block_size)
-    keyed = keyed.filter(pl.len().over(list(rule.keys)) > 1)
+        keyed = keyed.filter(pl.len().over(keys) <= rule.max_block_size)
+    keyed = keyed.filter(pl.len().over(keys) > 1)
+    # representative per (block, ID): a primary mention first (it carries birth date and sex)
+    keyed = keyed.sort(["primary", "idx"], descending=[True, False])
+    if rule.star:
+        rep = keyed.group_by(keys, maintain_order=True).agg(pl.col("idx").first().alias("rep"))
+        pairs = keyed.join(rep, on=keys).filter(pl.col("idx") != pl.col("rep"))
+        return pairs.select(pl.min_horizontal("idx", "rep").alias("idx_l"), pl.max_horizontal("idx", "rep").alias("idx_r"),
+                            pl.lit(rule.name).alias("blocking_rule"))
+    if "id_strong" not in keys:
+        first_of_id = pl.int_range(pl.len()).over([*keys, "id_strong"]) == 0
+        keyed = keyed.filter(pl.col("id_strong").is_null() | first_of_id)
+    keyed = keyed.select("idx", *keys)
     right = keyed.rename({"idx": "idx_r"})
     pairs = keyed.rename({"idx": "idx_l"}).join(right, on=list(rule.keys), how="inner")
     return pairs.filter(pl.col("idx_l") < pl.col("idx_r")).select(

@@ -6,8 +6,8 @@ So components are built by a union-find that checks, before every union,
 that the two components
 
 * do not hold different valid ID numbers,
-* do not hold different records (record keys) of the same one-record-per-person file
-  unless they share an ID number,
+* do not hold different records (record keys) without ID numbers of the same
+  one-record-per-person file,
 * are not separated by a reviewer's 'not linked' decision,
 
 taking the most probable edges first so a weak link cannot pre-empt a strong one.
@@ -100,7 +100,8 @@ def cluster_mentions(features: pl.DataFrame, edges: pl.DataFrame, cannot_link: p
     """
     ids = features["id_strong"].to_list()
     slot_frame = features.select(
-        pl.when(pl.col("one_to_one")).then(pl.struct(pl.col("source_file"), pl.col("record_key"))).alias("slot")
+        pl.when(pl.col("one_to_one") & pl.col("id").is_null())
+        .then(pl.struct(pl.col("source_file"), pl.col("record_key"))).alias("slot")
     )["slot"].to_list()
     slots = [(s["source_file"], s["record_key"]) if s else None for s in slot_frame]
     tokens: dict[int, set[str]] = {}

@@ -275,6 +275,8 @@ class Comparison:
 
     def gamma(self, pairs: pl.DataFrame) -> np.ndarray:
         """Level index per pair (0 = strongest agreement), -1 where a side is missing."""
+        # Only this comparison's columns: evaluating a level on a subset of rows gathers them.
+        pairs = pairs.select([side(c, w) for c in self.columns for w in ("l", "r")])
         n = pairs.height
         out = np.full(n, len(self.levels) - 1, dtype=np.int8)
         null = np.zeros(n, dtype=bool)
@@ -324,10 +326,12 @@ def BirthDateComparison(column: str = "dob") -> Comparison:  # noqa: N802
             DateSwapLevel("day and month swapped", column),
             OrLevel("one day or one digit off", (DateWithinDaysLevel("", column, 1), DateOneDigitLevel("", column))),
             SameYearMonthLevel("same year and month", column),
+            # emergency lists give an age: a birth year (±1) is all there is
+            AbsDifferenceLevel("birth year within one", "birth_year", 1),
             ElseLevel(),
         ),
-        null_columns=(column,),
-        m_start=_starts(0.9, 0.01, 0.04, 0.02, 0.03),
+        null_columns=("birth_year",),
+        m_start=_starts(0.9, 0.01, 0.04, 0.02, 0.01, 0.02),
     )
 
 
@@ -385,6 +389,12 @@ def ContextComparison() -> Comparison:  # noqa: N802
                       ("context_id",), m_start=_starts(0.5, 0.5))
 
 
+def SameRecordComparison() -> Comparison:  # noqa: N802
+    """Two roles of the same row (a guardian who is also the mother)."""
+    return Comparison("same_record", (ExactMatchLevel("same row", "record"), ElseLevel()), ("record",),
+                      m_start=_starts(0.05, 0.95))
+
+
 def PartnerComparison() -> Comparison:  # noqa: N802
     """Two parent mentions naming the same other parent (by ID number)."""
     return Comparison("partner", (ExactMatchLevel("same other parent", "partner_id"), ElseLevel()),
@@ -394,7 +404,7 @@ def PartnerComparison() -> Comparison:  # noqa: N802
 def default_comparisons() -> tuple[Comparison, ...]:
     return (NameComparison(), BirthDateComparison(), SexComparison(), IdNumberComparison(),
             DivisionComparison(), ParentNameComparison(), HouseholdComparison(), ContextComparison(),
-            PartnerComparison())
+            PartnerComparison(), SameRecordComparison())
 
 
 def comparison_vectors(pairs: pl.DataFrame, comparisons: Sequence[Comparison]) -> pl.DataFrame:

@@ -41,7 +41,7 @@ class TrainingSession:
 
 
 DEFAULT_SESSIONS = (
-    TrainingSession(block_on("id"), ("name", "division", "mother", "household", "context", "partner")),
+    TrainingSession(block_on("id"), ("name", "division", "mother", "household", "context", "partner", "same_record")),
     TrainingSession(block_on("dob", "nm_surname_py"), ("id_number", "sex", "division", "mother", "household")),
     TrainingSession(block_on("nm_name_py", "div6"), ("birth_date", "id_number", "sex")),
 )

@@ -10,9 +10,9 @@ its probability, and is not queued for review either):
 * ``different_ids`` — both mentions hold valid ID numbers (check character
   right, number not foreign to the record) and the numbers differ: twins and
   siblings share everything else;
-* ``one_record_per_person`` — two primary mentions of the same file of a
-  source holding one record per person at a time, with different record keys
-  and no common ID number;
+* ``one_record_per_person`` — two primary mentions without ID numbers in the
+  same file of a source holding one record per person at a time, with
+  different record keys;
 * ``birth_order`` — two newborn placeholders of different birth order
   ('之长子' / '之次子').
 
@@ -64,10 +64,12 @@ def score_pairs(vectors: pl.DataFrame, params: ModelParameters) -> pl.DataFrame:
 def safety_reason() -> pl.Expr:
     """The safety rule that stops a pair, or null (needs the SAFETY_COLUMNS on both sides)."""
     ids_differ = (pl.col("id_strong_l") != pl.col("id_strong_r")).fill_null(False)
-    same_id = (pl.col("id_l") == pl.col("id_r")).fill_null(False)
+    # Between records with ID numbers the ID rule decides (a record key holding a
+    # mistyped number differs without being another person's record).
+    no_ids = pl.col("id_l").is_null() & pl.col("id_r").is_null()
     one_to_one = (
         (pl.col("source_file_l") == pl.col("source_file_r")) & pl.col("one_to_one_l") & pl.col("one_to_one_r")
-        & (pl.col("record_key_l") != pl.col("record_key_r")) & ~same_id
+        & (pl.col("record_key_l") != pl.col("record_key_r")) & no_ids
     ).fill_null(False)
     birth_order = (pl.col("placeholder_l") != pl.col("placeholder_r")).fill_null(False)
     return (

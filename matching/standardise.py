@@ -205,6 +205,7 @@ def mention_features(mentions: pl.DataFrame) -> pl.DataFrame:
     * ``id_valid`` — ``id`` with a correct check character (a safe identifier);
     * ``dob`` / ``sex_any`` — the record's value, else the one in its ID number;
     * name parts and pinyin (``nm_*``), the mother's and father's names (``mo_*``, ``fa_*``);
+    * ``record`` — batch and row: two roles of one row with one name are one person (guardian = mother);
     * ``placeholder`` — the birth-order part of a placeholder name ('之长子'), for twins.
     """
     m = mentions.with_row_index("idx").with_columns(pl.col("idx").cast(pl.Int64))
@@ -230,6 +231,7 @@ def mention_features(mentions: pl.DataFrame) -> pl.DataFrame:
         pl.when(pl.col("mother_id_number").str.contains(ID_PATTERN)).then(pl.col("mother_id_number")).alias("mo_id"),
         pl.when(pl.col("context_id").str.contains(ID_PATTERN)).then(pl.col("context_id")).alias("context_id"),
         pl.when(pl.col("partner_id").str.contains(ID_PATTERN)).then(pl.col("partner_id")).alias("partner_id"),
+        pl.concat_str([pl.col("batch_id").cast(pl.Utf8), pl.col("row").cast(pl.Utf8)], separator=":").alias("record"),
         pl.when(pl.col("name").is_null()).then(pl.col("name_raw").str.extract(_PLACEHOLDER_ORDER.pattern, 1))
         .alias("placeholder"),
     )
