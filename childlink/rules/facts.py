@@ -215,16 +215,23 @@ def _prison(f: pl.DataFrame, s: PolicySettings) -> list[pl.DataFrame]:
 
 
 def _custody(f: pl.DataFrame, s: PolicySettings) -> list[pl.DataFrame]:
+    """Custody and other measures. A measure with a legal maximum (exchange custody_measure
+    max_days) ends by law at that maximum: a blank end or a later planned end is capped there,
+    so short measures never reach the §1.2 threshold alone (exchange custody notes)."""
     measures = exchange().code_list("custody_measure")
     max_days = {v.code: v.extra["max_days"] for v in measures.values if "max_days" in v.extra}
     legal_end = pl.lit(None, dtype=pl.Date)
     for code, days in max_days.items():
         legal_end = pl.when(_c("measure") == code).then(_c("start_date") + pl.duration(days=days)).otherwise(legal_end)
+    f = f.with_columns(legal_end.alias("_legal_end"))
+    end = pl.when(_c("_legal_end").is_not_null()).then(pl.min_horizontal(pl.coalesce("end_date", "_legal_end"), "_legal_end")
+                                                      ).otherwise(_c("end_date"))
+    planned = pl.when(_c("_legal_end").is_not_null()).then(
+        pl.min_horizontal(pl.coalesce("planned_end_date", "_legal_end"), "_legal_end")).otherwise(_c("planned_end_date"))
     kind = pl.when(_c("measure") == "deportation").then(pl.lit("deported")).otherwise(pl.lit("restricted"))
     return [
-        _select(f, "custody", role="person", kind=kind, start=_c("start_date"), end=_c("end_date"),
-                planned_end=pl.coalesce(_c("planned_end_date"), legal_end), measure=_c("measure"),
-                detail=_c("end_reason")),
+        _select(f, "custody", role="person", kind=kind, start=_c("start_date"), end=end, planned_end=planned,
+                measure=_c("measure"), detail=_c("end_reason")),
     ]
 
 

@@ -605,3 +605,12 @@ def test_pushed_child_living_with_parents_elsewhere_is_not_left_behind_3():
     c.add("inbound_push", id_number=child, name="童", hukou_division="220183100201", residence_division="330203",
           sending_county_division="330203", arrived_on=months_ago(10))
     assert c.categories(child) == []
+
+
+def test_short_measure_without_end_date_never_reaches_six_months_1_2():
+    c = County()
+    child, f, m = c.family()
+    dead(c, m)
+    custody(c, f, "administrative_detention", months_ago(8))  # end date never reported
+    custody(c, f, "judicial_detention", months_ago(7), planned_end_date=months_ago(-3))
+    assert c.categories(child) == []
