@@ -21,8 +21,19 @@ from childlink.synth.world import Fact, World
 PRISONS = ("吉林省公主岭监狱", "吉林省四平监狱", "吉林省吉林监狱", "长春监狱", "吉林省女子监狱", "吉林省松原监狱")
 DETENTION_CENTRES = ("德惠市看守所", "长春市看守所", "德惠市拘留所")
 REHAB_CENTRES = ("吉林省朝阳沟强制隔离戒毒所", "长春市强制隔离戒毒所")
-EMPLOYERS = ("宁波华远电子有限公司", "深圳市宝安区福永鞋厂", "苏州精工机械有限公司", "东莞市长安五金厂",
-             "北京城建集团", "青岛港湾物流公司", "广州番禺服装厂", "中建八局第三建设有限公司")
+# Employers by the province (or city) of the place of work; anywhere else a national builder.
+EMPLOYERS = {"33": ("宁波华远电子有限公司", "宁波鄞州服装有限公司"), "4403": ("深圳市宝安区福永鞋厂", "深圳华星电子厂"),
+             "4419": ("东莞市长安五金厂",), "4401": ("广州番禺服装厂", "广州珠江物流有限公司"),
+             "32": ("苏州精工机械有限公司", "吴中电子科技有限公司"), "11": ("北京城建集团", "北京顺达物业管理公司"),
+             "37": ("青岛港湾物流公司",), "22": ("长春一汽配套零部件厂", "德惠市佳禾食品有限公司", "长春市宽城区建筑队")}
+NATIONAL_EMPLOYER = "中建八局第三建设有限公司"
+
+
+def employer_at(division: str, rng: random.Random) -> str:
+    for prefix in (division[:4], division[:2]):
+        if prefix in EMPLOYERS:
+            return rng.choice(EMPLOYERS[prefix])
+    return NATIONAL_EMPLOYER
 # Illnesses on the default list (code, name, ICD-10) and off it (code None).
 LISTED_ILLNESSES = (("leukaemia", "急性淋巴细胞白血病", "C91.0"), ("malignant_tumour", "恶性淋巴瘤", "C85.9"),
                     ("congenital_heart_disease", "室间隔缺损", "Q21.0"), ("end_stage_renal_disease", "尿毒症", "N18.5"),
@@ -117,7 +128,7 @@ def hiv(world: World, pid: int, diagnosed: date) -> Fact:
 def work_away(world: World, pid: int, start: date, end: date | None, *, division: str | None = None) -> Fact:
     division = division or world.rng.choice(WORK_PLACES)
     return world.add_fact(Fact("work_away", pid, start, end=end, attrs={
-        "division": division, "employer": world.rng.choice(EMPLOYERS),
+        "division": division, "employer": employer_at(division, world.rng),
         "form": world.rng.choice(("外出务工", "灵活就业", "单位就业"))}))
 
 
