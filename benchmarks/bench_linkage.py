@@ -30,7 +30,7 @@ from pathlib import Path
 
 import polars as pl
 
-MENTIONS_PER_PERSON = 3.9  # measured on generated counties (all roles of all sources)
+MENTIONS_PER_PERSON = 5.2  # measured on generated counties (all roles of all sources)
 
 
 def _peak_mb() -> float:

@@ -47,6 +47,26 @@ DEFAULT_SESSIONS = (
 )
 
 
+def with_entity_context(features: pl.DataFrame, clusters: pl.DataFrame) -> pl.DataFrame:
+    """``context_id`` / ``partner_id`` of parent and guardian mentions replaced by first-pass entities.
+
+    ``context_id`` becomes the entity of the row's primary mention (the child), ``partner_id``
+    the entity of the other parent named on the row; where the row has none, the ID stays.
+    """
+    cl = features.select("idx", "record", "role", "primary").join(clusters, on="idx")
+    primary = cl.filter(pl.col("primary")).select("record", ("E" + pl.col("cluster").cast(pl.Utf8)).alias("ctx"))
+    parents = cl.filter(pl.col("role").is_in(["mother", "father"])).select(
+        "record", pl.when(pl.col("role") == "mother").then(pl.lit("father")).otherwise(pl.lit("mother")).alias("role"),
+        ("E" + pl.col("cluster").cast(pl.Utf8)).alias("ptn"))
+    out = (features.join(primary.unique("record"), on="record", how="left")
+           .join(parents.unique(["record", "role"]), on=["record", "role"], how="left"))
+    return out.with_columns(
+        pl.when(~pl.col("primary") & pl.col("ctx").is_not_null()).then(pl.col("ctx"))
+        .otherwise(pl.col("context_id")).alias("context_id"),
+        pl.coalesce(pl.col("ptn"), pl.col("partner_id")).alias("partner_id"),
+    ).drop("ctx", "ptn").sort("idx")
+
+
 @dataclass
 class LinkResult:
     assignments: pl.DataFrame  # mention_id, entity_id, match_probability, method, flag
@@ -184,7 +204,8 @@ class Linker:
     def __init__(self, settings: LinkageSettings | None = None, *, comparisons: Sequence[Comparison] | None = None,
                  blocking_rules: Sequence[BlockingRule] | None = None,
                  sessions: Sequence[TrainingSession] | None = None, u_sample_pairs: int = 300_000,
-                 em_max_pairs: int = 500_000, em_min_observed: int = 30, seed: int = 42) -> None:
+                 em_max_pairs: int = 500_000, em_min_observed: int = 30, context_pass: bool = True,
+                 seed: int = 42) -> None:
         self.settings = settings or LinkageSettings()
         self.comparisons = tuple(comparisons or default_comparisons())
         self.blocking_rules = tuple(blocking_rules or blocking.DEFAULT_RULES)
@@ -192,6 +213,7 @@ class Linker:
         self.u_sample_pairs = u_sample_pairs
         self.em_max_pairs = em_max_pairs
         self.em_min_observed = em_min_observed
+        self.context_pass = context_pass
         self.seed = seed
         self.parameters: ModelParameters | None = None
         self.training = _Training(self)
@@ -219,18 +241,12 @@ class Linker:
 
         features = mention_features(mentions)
         lap("standardise")
-        pairs = self.inference.candidate_pairs(features, decisions)
-        lap("blocking")
-        vectors = self.inference.compare(features, pairs)
-        lap("compare")
-        if train or self.parameters is None:
-            self.parameters = self.training.train(features, vectors)
-        lap("train")
-        scored = self.inference.predict(vectors, self.parameters, decisions)
-        lap("score")
-        clusters, refused = self.clustering.cluster(features, scored)
-        lap("cluster")
-
+        scored, clusters, refused = self._pass(features, decisions, train, lap)
+        if self.context_pass:
+            # Second pass: a parent named only on a newborn's record meets the same parent on
+            # the child's other records through the child's *entity* (the newborn has no ID).
+            features = with_entity_context(features, clusters)
+            scored, clusters, refused = self._pass(features, decisions, False, lap, suffix="_2")
         cluster_frame = features.select("idx", "mention_id", "fingerprint").join(clusters, on="idx")
         assignments, lineage = identities.assign_stable_ids(cluster_frame, previous, county=county,
                                                             next_counter=next_counter)
@@ -240,6 +256,21 @@ class Linker:
         queue = review.review_queue(scored, mentions, self.parameters)
         lap("identities")
         return LinkResult(assignments, queue, scored, lineage, self.parameters, new_counter, timings, refused)
+
+    def _pass(self, features: pl.DataFrame, decisions: pl.DataFrame | None, train: bool, lap,  # noqa: ANN001
+              suffix: str = "") -> tuple[pl.DataFrame, pl.DataFrame, int]:
+        pairs = self.inference.candidate_pairs(features, decisions)
+        lap("blocking" + suffix)
+        vectors = self.inference.compare(features, pairs)
+        lap("compare" + suffix)
+        if train or self.parameters is None:
+            self.parameters = self.training.train(features, vectors)
+            lap("train" + suffix)
+        scored = self.inference.predict(vectors, self.parameters, decisions)
+        lap("score" + suffix)
+        clusters, refused = self.clustering.cluster(features, scored)
+        lap("cluster" + suffix)
+        return scored, clusters, refused
 
     @staticmethod
     def _mention_evidence(assignments: pl.DataFrame, scored: pl.DataFrame, features: pl.DataFrame) -> pl.DataFrame:
