@@ -19,6 +19,7 @@ This module builds suites only; running them is ``expectations.validate``.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
@@ -90,19 +91,24 @@ class SourceSuites:
         return self.checks[(meta or {})["check"]]
 
 
-def suite_name(source: Source, extract_date: date, target: str) -> str:
-    return f"{source.key}.{target}.{extract_date.isoformat()}"
+_builds = itertools.count(1)
+
+
+def suite_name(source: Source, extract_date: date, target: str, build: int) -> str:
+    """Unique per build: GX's store treats a second suite of the same name as an edit of the first."""
+    return f"{source.key}.{target}.{extract_date.isoformat()}.{build}"
 
 
 def build_suites(source: Source, extract_date: date, spec: Exchange | None = None) -> SourceSuites:
     """Both suites of ``source`` with date bounds at ``extract_date``."""
     spec = spec or exchange()
     ensure_context()
+    build = next(_builds)
     suites = SourceSuites(
         source=source,
         extract_date=extract_date,
-        rows=ExpectationSuite(name=suite_name(source, extract_date, ROWS)),
-        values=ExpectationSuite(name=suite_name(source, extract_date, VALUES)),
+        rows=ExpectationSuite(name=suite_name(source, extract_date, ROWS, build)),
+        values=ExpectationSuite(name=suite_name(source, extract_date, VALUES, build)),
     )
     _required_checks(suites)
     _required_any_checks(suites)
