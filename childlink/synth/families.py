@@ -50,15 +50,16 @@ class FamilyPool:
                                         grandparents=grand))
         rng.shuffle(self.families)
         self.used: set[int] = set()
-        self._first = 0
+        self._cursor: dict[tuple[float, float], int] = {}
 
     def take(self, min_age: float = 0.0, max_age: float = 17.9, *, migrant: bool = False) -> Family | None:
         """A fresh family whose main child is between the ages (whole years, inclusive bounds on age_on)."""
         as_of = self.world.as_of
         people = self.world.people
-        while self._first < len(self.families) and self.families[self._first].mother in self.used:
-            self._first += 1  # families before this one are all taken
-        for fam in self.families[self._first:]:
+        # Families before the cursor of an age range are taken or have no child of that age: skip them for good.
+        start = self._cursor.get((min_age, max_age), 0)
+        for index in range(start, len(self.families)):
+            fam = self.families[index]
             if fam.mother in self.used:
                 continue
             for kid in fam.minors:
@@ -66,7 +67,9 @@ class FamilyPool:
                 if min_age <= age <= max_age:
                     fam.child = kid
                     self.used.add(fam.mother)
+                    self._cursor[(min_age, max_age)] = index + 1
                     return fam
+        self._cursor[(min_age, max_age)] = len(self.families)
         return None
 
     def exclude(self, pids: set[int]) -> None:

@@ -174,13 +174,18 @@ class World:
         return fact
 
     def facts_of(self, pid: int, kind: str | None = None) -> list[Fact]:
+        """The person's facts (of one kind); callers must not modify the list returned."""
         if self._by_pid is None:
             index: dict[int, list[Fact]] = defaultdict(list)
             for f in self.facts:
                 index[f.pid].append(f)
             self._by_pid = index
-        found = self._by_pid.get(pid, [])
-        return [f for f in found if kind is None or f.kind == kind]
+        found = self._by_pid.get(pid)
+        if not found:
+            return []
+        if kind is None:
+            return found
+        return [f for f in found if f.kind == kind]
 
     def death_date(self, pid: int) -> date | None:
         dates = [f.start for f in self.facts_of(pid, "death")]
