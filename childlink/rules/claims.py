@@ -33,6 +33,21 @@ CLAIM_KINDS = {
     "guardianship_revoked": ("guardianship_revoked",), "work_away": ("employment",), "assistance": ("assistance",),
     "hiv": ("hiv",), "deported": ("deported", "restricted"),
 }
+# Situations (childlink.rules.eligibility.situations) in which a claim still holds.
+CLAIM_SITUATIONS = {
+    "death": ("dead",), "restriction": ("restricted_any", "restricted_6m"),
+    "disability": ("severe_disability", "family_disability", "child_disability"), "illness": ("serious_illness",),
+    "lost_contact": ("lost_contact_6m",), "declared_missing": ("declared_missing",),
+    "guardianship_revoked": ("guardianship_revoked",), "work_away": ("working_away",), "assistance": ("poverty",),
+    "hiv": ("hiv",), "deported": ("deported",), "institution": (),
+}
+# should_exit causes (policy §2.1.2) when a claimed situation has ended.
+ENDED_CAUSE = {
+    "death": "declaration_revoked", "declared_missing": "declaration_revoked", "restriction": "parent_released",
+    "disability": "certificate_cancelled", "illness": "illness_lapsed", "lost_contact": "parent_found",
+    "guardianship_revoked": "guardianship_restored", "work_away": "parent_returned", "assistance": "assistance_ended",
+    "hiv": "record_missing", "deported": "deportation_ended", "institution": "left_institution",
+}
 # Readable end of a claimed situation (should_exit reasons).
 ENDED_ZH = {
     "death": "死亡（宣告死亡）已被撤销", "restriction": "已释放或限制人身自由措施已结束", "disability": "残疾证已注销或过期",

@@ -14,7 +14,7 @@ from datetime import date
 
 import polars as pl
 
-from childlink.rules.claims import CLAIM_KINDS, CLAIM_ZH, ENDED_ZH, register_claims
+from childlink.rules.claims import CLAIM_KINDS, CLAIM_SITUATIONS, CLAIM_ZH, ENDED_CAUSE, ENDED_ZH, register_claims
 from childlink.rules.claims import ROLE_ZH as ROLE_CLAIM_ZH
 from childlink.rules.eligibility import Eligibility
 from childlink.rules.evidence import EVIDENCE_ITEM, EVIDENCE_LIST, evidence_hash, evidence_json
@@ -154,8 +154,9 @@ def _registered_state(facts: Facts, elig: Eligibility, *, as_of: date, settings:
     return frame.with_columns(cause.alias("exit_cause"), holds.fill_null(False).alias("holds"), max_age.alias("max_age"))
 
 
-def _claim_support(state: pl.DataFrame, facts: Facts, as_of: date) -> pl.DataFrame:
-    """Per registered child: claims without any record (``missing``) and the claimed facts found."""
+def _claim_support(state: pl.DataFrame, facts: Facts, situations: pl.DataFrame, as_of: date) -> pl.DataFrame:
+    """Per registered child: claims without any record (``missing``), the claimed facts found
+    (``evidence``) and the claims whose situation no longer holds (``ended``, as 'role:claim')."""
     claims = register_claims(facts.register)
     persons = pl.concat([
         state.select("entity_id", pl.lit("c").alias("role"), pl.col("entity_id").alias("person")),
@@ -183,16 +184,29 @@ def _claim_support(state: pl.DataFrame, facts: Facts, as_of: date) -> pl.DataFra
         pl.concat_str(["role", pl.lit(":"), "claim"]).sort().alias("missing"))
     items = _grouped(_items(found.filter(pl.col("source_file").is_not_null()), role=pl.col("role"),
                             situation=pl.col("claim")))
-    ended = found.group_by("entity_id").agg(pl.col("claim").unique().sort().alias("claims"))
-    return missing.join(items, on="entity_id", how="full", coalesce=True).join(ended, on="entity_id", how="full",
-                                                                               coalesce=True)
+    situation_claims = pl.DataFrame([(sit, c) for c, sits in CLAIM_SITUATIONS.items() for sit in sits],
+                                    schema=["situation", "claim"], orient="row")
+    holding = (
+        situations.join(situation_claims, on="situation", how="inner")
+        .select(pl.col("entity_id").alias("person"), "claim").unique().with_columns(pl.lit(True).alias("_holds"))
+    )
+    state_of = (
+        claims.join(persons, on=["entity_id", "role"], how="left")
+        .join(holding, on=["person", "claim"], how="left")
+        .group_by(["entity_id", "role", "claim"])
+        .agg(pl.col("_holds").fill_null(False).any())
+    )
+    ended = state_of.filter(~pl.col("_holds")).group_by("entity_id").agg(
+        pl.concat_str(["role", pl.lit(":"), "claim"]).sort().alias("ended"))
+    return (missing.join(items, on="entity_id", how="full", coalesce=True)
+            .join(ended, on="entity_id", how="full", coalesce=True))
 
 
 def _register_flags(facts: Facts, elig: Eligibility, *, as_of: date, settings: PolicySettings, county: str,
                     labels: dict[str, str]) -> pl.DataFrame:
     """§2.1.2 应退未退 / category_change / cannot_verify for the active register entries."""
     state = _registered_state(facts, elig, as_of=as_of, settings=settings, county=county)
-    support = _claim_support(state, facts, as_of)
+    support = _claim_support(state, facts, elig.situations, as_of)
     reg_items = _grouped(_register_items(facts.register)).rename({"evidence": "_reg_ev"})
     own_ev = _grouped(_items(elig.situations.filter(pl.col("situation").is_in(["dead", "adopted", "moved_away"])),
                              role="c", situation=pl.col("situation"))).rename({"evidence": "_own_ev"})
@@ -220,8 +234,14 @@ def _register_flags(facts: Facts, elig: Eligibility, *, as_of: date, settings: P
         pl.col("_reg_ev").fill_null(empty), pl.col("_own_ev").fill_null(empty), pl.col("_met_ev").fill_null(empty),
         pl.col("evidence").fill_null(empty).alias("_claim_ev"),
     )
-    ended_zh = pl.col("claims").list.eval(pl.element().replace_strict(ENDED_ZH, default="")).list.unique(
-        maintain_order=True).list.join("；")
+    ended_zh = pl.col("ended").list.eval(
+        pl.element().str.split(":").list.first().replace_strict(ROLE_CLAIM_ZH, default="")
+        + pl.element().str.split(":").list.last().replace_strict(ENDED_ZH, default="")
+    ).list.unique(maintain_order=True).list.join("；")
+    ended_cause = pl.col("ended").list.eval(
+        pl.element().str.split(":").list.first() + pl.lit(":")
+        + pl.element().str.split(":").list.last().replace_strict(ENDED_CAUSE, default="situation_ended")
+    ).list.join(",")
     aged = pl.concat_str([pl.lit("已满"), pl.col("max_age").cast(pl.Utf8), pl.lit("周岁")])
     exit_reason = (
         pl.when(cause == "aged_out").then(pl.concat_str([aged, pl.lit("，不再符合"), reg_label, pl.lit("年龄条件")]))
@@ -236,7 +256,7 @@ def _register_flags(facts: Facts, elig: Eligibility, *, as_of: date, settings: P
     out.append(_flag(x, "should_exit", rule="should_exit_situation_ended", clause="policy §2.1.2; 000 §三.18",
                      category_code=pl.col("category"),
                      reason=pl.concat_str([pl.lit("在册"), reg_label, pl.lit("：应退未退，"), exit_reason]),
-                     cause=pl.coalesce(cause, pl.concat_str([pl.lit("situation_ended:"), pl.col("claims").list.join(",")])),
+                     cause=pl.coalesce(cause, pl.concat_str([pl.lit("situation_ended:"), ended_cause.fill_null("")])),
                      registered=pl.col("category")))
     x = state.filter(pl.col("_flag") == "category_change").with_columns(
         pl.concat_list(["_reg_ev", "_met_ev"]).alias("evidence"),

@@ -149,12 +149,12 @@ LEAD_CASES = [
     (child_adopted, ("should_exit", "社会散居孤儿", "adopted")),
     (left_behind_aged_out, ("should_exit", "留守儿童", "aged_out")),
     (left_behind_aged_out_but_disabled, ("category_change", "自身困境儿童", "now:own_difficulty")),
-    (parent_released, ("should_exit", "事实无人抚养儿童", "situation_ended:death,restriction")),
-    (certificate_cancelled, ("should_exit", "自身困境儿童", "situation_ended:disability")),
+    (parent_released, ("should_exit", "事实无人抚养儿童", "situation_ended:f:parent_released")),
+    (certificate_cancelled, ("should_exit", "自身困境儿童", "situation_ended:c:certificate_cancelled")),
     (moved_away, ("should_exit", "社会散居孤儿", "moved_away")),
     (no_prison_record, ("cannot_verify", "事实无人抚养儿童", "no_record:f:restriction")),
     (parents_home_but_child_disabled, ("category_change", "自身困境儿童", "now:own_difficulty")),
-    (parents_home, ("should_exit", "留守儿童", "situation_ended:work_away")),
+    (parents_home, ("should_exit", "留守儿童", "situation_ended:f:parent_returned,m:parent_returned")),
 ]
 
 
@@ -266,3 +266,25 @@ def test_reason_for_parents_not_found():
     row = flags_of(c, child).filter(pl.col("flag") == "suspected_eligible").row(0, named=True)
     assert row["category"] == "机构集中养育孤儿"
     assert "父母均无法查明" in row["reason"]
+
+
+@pytest.mark.parametrize(("build", "cause"), [
+    ("declaration", "situation_ended:f:declaration_revoked"),
+    ("guardianship", "situation_ended:p:guardianship_restored"),
+])
+def test_should_exit_causes_2_1_2(build, cause):
+    from tests.rules.test_eligibility import court
+
+    c = County()
+    child, f, m = c.family()
+    enrol(c, child)
+    if build == "declaration":
+        register(c, child, "social_orphan", father_status="宣告死亡", mother_status="死亡")
+        dead(c, m)
+        court(c, f, "declare_dead", date(2023, 1, 1))
+        court(c, f, "revoke_death", months_ago(2))
+    else:
+        register(c, child, "guardianship_difficulty", sub_category="guardianship_failure", basis="监护人资格被撤销")
+        court(c, m, "revoke_guardianship", date(2024, 1, 1), child)
+        court(c, m, "restore_guardianship", months_ago(1), child)
+    assert lead(c, child)[0] == "should_exit" and lead(c, child)[2] == cause
