@@ -120,6 +120,10 @@ def build_relations(linked: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
     if (f := linked.get("residence_permit")) is not None:
         parts.append(_edges(f, "residence_permit", "person", "holder", "parent",
                             when=pl.col("relation_to_holder") == "child"))
+    if (f := linked.get("child_health")) is not None:
+        # The health record names the mother and father (names only; linked where the linker could).
+        parts += [_edges(f, "child_health", "child", "father", "father"),
+                  _edges(f, "child_health", "child", "mother", "mother")]
     for source, roles in (("student_roll", ("guardian",)), ("child_health", ("guardian",)),
                           ("vaccination", ("guardian",)), ("inbound_push", ("guardian", "guardian2"))):
         if (f := linked.get(source)) is not None:
