@@ -19,7 +19,7 @@ from pathlib import Path
 
 import polars as pl
 
-from childlink.schema import DATE, Source, header_index, normalise_header
+from childlink.schema import DATE, ID_NUMBER, Source, header_index, normalise_header
 from childlink.synth.extracts import ROLE_PREFIX
 
 KIND = "__kind"
@@ -63,8 +63,9 @@ def choose_headers(source: Source, rng: random.Random, alias_rate: float, decora
 def plant_rows(frame: pl.DataFrame, source: Source, rng: random.Random, level: float, *, blank_rows: bool) -> pl.DataFrame:
     """The rendered rows plus planted duplicates, invalid copies and blank rows, in file order.
 
-    An invalid copy has a required value blanked (required_missing) or a required date written day-first,
-    which no reader accepts (date_unparseable); the original row stays, so no record is lost.
+    An invalid copy has a required value blanked (required_missing), a required date written day-first,
+    which no reader accepts (date_unparseable), or a required ID number in scientific notation
+    (id_precision_lost); the original row stays, so no record is lost.
     """
     n = frame.height
     frame = frame.with_columns(pl.lit("data").alias(KIND), pl.lit(None, dtype=pl.Utf8).alias(RULE),
@@ -82,14 +83,24 @@ def plant_rows(frame: pl.DataFrame, source: Source, rng: random.Random, level: f
     dates = [c for c in required if c.type == DATE]
     # Decide each invalid copy first, then build the copies column by column (one frame operation per group).
     groups: dict[tuple[str, tuple[str, ...]], list[int]] = {}
+    required_ids = [c for c in required if c.type == ID_NUMBER]
     for i in sorted(rng.sample(range(n), min(k_bad, n))):
-        if dates and rng.random() < 0.4:
+        r = rng.random()
+        if required_ids and r < 0.15:
+            groups.setdefault(("id_precision_lost", (required_ids[0].field,)), []).append(i)
+        elif dates and r < 0.5:
             groups.setdefault(("date_unparseable", (rng.choice(dates).field,)), []).append(i)
         elif required or source.required_any:
             blanked = (rng.choice(required).field,) if required else tuple(source.required_any[0])
             groups.setdefault(("required_missing", blanked), []).append(i)
     for (rule, fields), rows in groups.items():
-        if rule == "date_unparseable":
+        if rule == "id_precision_lost":
+            # Excel showed the number in scientific notation and the CSV kept it: the last digits are gone.
+            (name,) = fields
+            digits = pl.col(name).str.replace_all(r"[^0-9]", "")
+            change = [pl.concat_str([digits.str.slice(0, 1), pl.lit("."), digits.str.slice(1, 5), pl.lit("E+17")])
+                      .alias(name)]
+        elif rule == "date_unparseable":
             (name,) = fields
             iso = pl.col(name).str.contains(r"^\d{4}-\d{2}-\d{2}$")
             parts = pl.col(name).str.split("-")
