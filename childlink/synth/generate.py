@@ -26,7 +26,8 @@ LAYOUTS = ("mixed", "csv")
 SENSITIVE_DIR = "sensitive"
 TRUTH_DIR = "truth"
 
-# Mixed layout: how each department sends its file (format, CSV encoding, date token kind).
+# Mixed layout: how each department sends its file (format, CSV encoding, date token kind);
+# txt is a tab-separated text export.
 MIXED_FORMATS: dict[str, tuple[str, str, str]] = {
     "hukou_population": ("csv", "gb18030", "day"),
     "child_register": ("xlsx", "", "quarter"),
@@ -35,7 +36,7 @@ MIXED_FORMATS: dict[str, tuple[str, str, str]] = {
     "prison": ("xlsx", "", "quarter"),
     "custody": ("csv", "gb18030", "quarter"),
     "drug_rehab": ("xlsx", "", "quarter"),
-    "missing_report": ("csv", "utf-8", "quarter"),
+    "missing_report": ("txt", "utf-8", "quarter"),
     "disability": ("xlsx", "", "day"),
     "serious_illness": ("csv", "utf-8-sig", "quarter"),
     "hiv": ("xlsx", "", "quarter"),
@@ -49,7 +50,7 @@ MIXED_FORMATS: dict[str, tuple[str, str, str]] = {
     "medical_insurance": ("csv", "gb18030", "day"),
     "adoption": ("xlsx", "", "day"),
     "emergency": ("xlsx", "", "day"),
-    "rehab_assistance": ("csv", "utf-8-sig", "day"),
+    "rehab_assistance": ("txt", "gb18030", "day"),
     "inbound_push": ("xlsx", "", "day"),
 }
 
@@ -156,7 +157,7 @@ def _write_source(out_dir: Path, key: str, suffix: str, frame: pl.DataFrame, *, 
         style = FileStyle()
         file_layout = FileLayout(headers={c.field: c.name for c in source.columns})
     else:
-        csv_serials = fmt == "csv" and rng.random() < 0.35
+        csv_serials = fmt in ("csv", "txt") and rng.random() < 0.35
         style = FileStyle(date_style=rng.choices(DATE_STYLES, weights=(5, 3, 2, 1, 1))[0],
                           sex_style=rng.choice(("label", "label", "digit")), bool_style=rng.choice(("zh", "zh", "digit")),
                           excel_serials=csv_serials, native_dates=fmt == "xlsx")

@@ -31,7 +31,7 @@ _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 @dataclass
 class FileLayout:
-    fmt: str = "csv"  # csv | xlsx
+    fmt: str = "csv"  # csv | txt (tab-separated) | xlsx
     encoding: str = "utf-8"  # utf-8 | utf-8-sig | gb18030
     titles: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
@@ -160,7 +160,7 @@ def _table(frame: pl.DataFrame, source: Source, layout: FileLayout) -> pl.DataFr
 def write_csv(frame: pl.DataFrame, source: Source, layout: FileLayout, path: Path) -> None:
     table = _table(frame, source, layout)
     buffer = io.BytesIO()
-    table.write_csv(buffer)
+    table.write_csv(buffer, separator="\t" if layout.fmt == "txt" else ",")
     body = buffer.getvalue()
     if not layout.titles and not layout.notes and layout.encoding == "utf-8":
         path.write_bytes(body)

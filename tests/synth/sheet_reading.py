@@ -29,7 +29,8 @@ def read_rows(path: Path) -> list[list[str]]:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
             text = raw.decode("gb18030")
-    return [row for row in csv.reader(io.StringIO(text, newline=""))]
+    delimiter = "\t" if path.suffix == ".txt" else ","
+    return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
 
 
 def header_and_data(path: Path, source: Source) -> tuple[list[str], list[tuple[int, list[str]]]]:
