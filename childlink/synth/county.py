@@ -24,7 +24,9 @@ def stream(seed: int, stage: str) -> random.Random:
     return random.Random(f"{seed}:{stage}")
 
 
-def build_world(people: int, seed: int, as_of: date, county: str) -> World:
+def build_world(people: int, seed: int, as_of: date, county: str, *, register_and_school: bool = True) -> World:
+    """The world of one county. ``register_and_school=False`` skips the register's background rows and the
+    drop-outs (both need the truth evaluator); only child_register, student_roll and the truth depend on them."""
     population, households = build_population(people, county, as_of, stream(seed, "population"))
     world = World(county, as_of, seed, population, households, stream(seed, "events"))
     settle_migrants(world, stream(seed, "migrants"))
@@ -35,8 +37,9 @@ def build_world(people: int, seed: int, as_of: date, county: str) -> World:
     world.rng = stream(seed, "scenarios")
     plant_scenarios(world, world.rng, people)
     assign_id_numbers(world.people, np.random.default_rng(seed + 7))
-    register_background(world, stream(seed, "register"))
-    plant_dropouts(world, stream(seed, "school"))
+    if register_and_school:
+        register_background(world, stream(seed, "register"))
+        plant_dropouts(world, stream(seed, "school"))
     return world
 
 

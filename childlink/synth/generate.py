@@ -202,7 +202,8 @@ def generate_source_csv(path: Path, source: str, *, people: int, seed: int = 1, 
     """
     if source not in BUILDERS:
         raise ValueError(f"unknown or unsupported source / 未知数据来源: {source} (known: {', '.join(BUILDERS)})")
-    world = build_world(people, seed, as_of, county)
+    world = build_world(people, seed, as_of, county,
+                        register_and_school=source in ("child_register", "student_roll"))
     frame = BUILDERS[source](Facts(world))
     spec = exchange().source(source)
     rng = random.Random(f"{seed}:file:{source}:")

@@ -148,6 +148,8 @@ def test_source_csv_fast_path(tmp_path):
     lines = path.read_text(encoding="utf-8").splitlines()
     assert len(lines) == rows + 1
     assert lines[0].split(",")[0] == "公民身份号码"
+    county = generate_county(tmp_path / "county", people=400, seed=1, layout="csv")
+    assert county.files["hukou_population_20260930.csv"].read_bytes() == path.read_bytes()
 
 
 def test_clean_county_has_nothing_to_quarantine(tmp_path):
