@@ -17,7 +17,8 @@ its probability, and is not queued for review either):
   ('之长子' / '之次子').
 
 Deterministic links: the same valid ID number and compatible names (any name
-level but 'else', or a name missing).
+level but 'else', or a name missing); or a parent / guardian with the same name
+(characters or pinyin) on two records of the same child.
 """
 
 from __future__ import annotations
@@ -84,7 +85,14 @@ def classify(scored: pl.DataFrame, *, upper: float, lower: float, name_else_leve
     """Adds ``blocked_by``, ``method`` and ``band`` (linked | review | not_linked)."""
     name_gamma = pl.col("gamma_name")
     names_compatible = (name_gamma < name_else_level) | (name_gamma == -1)
-    deterministic = (pl.col("id_strong_l") == pl.col("id_strong_r")).fill_null(False) & names_compatible
+    same_id = (pl.col("id_strong_l") == pl.col("id_strong_r")).fill_null(False)
+    # A parent or guardian named identically (or by the same pinyin) on two records of
+    # the same child: one person (a mother and a grandmother sharing a name is not a case
+    # worth a reviewer's time).
+    same_child_same_name = (
+        (pl.col("context_id_l") == pl.col("context_id_r")) & name_gamma.is_in([0, 1])
+    ).fill_null(False) if "context_id_l" in scored.columns else pl.lit(False)
+    deterministic = (same_id & names_compatible) | same_child_same_name
     out = scored.with_columns(safety_reason().alias("blocked_by")).with_columns(
         pl.when(deterministic & pl.col("blocked_by").is_null()).then(pl.lit(DETERMINISTIC))
         .otherwise(pl.lit(PROBABILISTIC)).alias("method")
