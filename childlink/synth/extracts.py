@@ -131,63 +131,61 @@ def hukou_population(f: Facts) -> pl.DataFrame:
             status[fact.pid] = ("declared_dead", fact.start, None)
         elif fact.kind == "moved_out" and fact.pid not in status:
             status[fact.pid] = (fact.attrs.get("status", "moved_out"), fact.start, fact.attrs["to"])
-    pids = [pid for pid in range(len(p)) if p.kind[pid] == LOCAL]
-    adopted_parents = {f_.pid: f_.attrs["adopters"] for f_ in w.facts if f_.kind == "adoption" and f_.start <= as_of}
-    hh_of = p.household
+    # Column by column (list comprehensions), not row by row: this is the million-row file.
     adult = born_by(as_of, 18)
-    n = len(pids)
-    cols: dict[str, list[Any]] = {k: [None] * n for k in exchange().source("hukou_population").fields}
-    roles: dict[str, list[int | None]] = {r: [None] * n for r in ("person", "father", "mother", "guardian", "head")}
-    nature_by_hh: dict[int, str] = {}
+    pids = [pid for pid, kind in enumerate(p.kind) if kind == LOCAL]
+    adopted_parents = {f_.pid: f_.attrs["adopters"] for f_ in w.facts if f_.kind == "adoption" and f_.start <= as_of}
+    names = [sur + giv for sur, giv in zip(p.surname, p.given)]
+    ids = p.id_number
+    hhs = [w.households[p.household[pid]] for pid in pids]
+    fathers = [adopted_parents[pid][0] if pid in adopted_parents else p.father[pid] for pid in pids]
+    mothers = [adopted_parents[pid][1] if pid in adopted_parents else p.mother[pid] for pid in pids]
+    states = [status.get(pid) for pid in pids]
+    heads = [hh.head for hh in hhs]
+    cols: dict[str, list[Any]] = {
+        "id_number": [ids[pid] for pid in pids],
+        "name": [names[pid] for pid in pids],
+        "former_name": [p.former_name[pid] for pid in pids],
+        "sex": [str(p.sex[pid]) for pid in pids],
+        "birth_date": [date.fromordinal(p.birth[pid]) for pid in pids],
+        "ethnicity": [p.ethnicity[pid] for pid in pids],
+        "household_number": [hh.number for hh in hhs],
+        "household_type": ["collective" if hh.collective else "family" for hh in hhs],
+        "relation_to_head": [p.relation[pid] for pid in pids],
+        "head_name": [names[h] for h in heads],
+        "head_id_number": [ids[h] for h in heads],
+        "division": [hh.division for hh in hhs],
+        "address": [hh.address for hh in hhs],
+        # Since the 2014 reform many records say 居民; the others keep 农业 / 非农业.
+        "hukou_nature": ["resident" if p.household[pid] % 10 < 6 else ("agricultural" if hh.rural else "non_agricultural")
+                         for pid, hh in zip(pids, hhs)],
+        "status": [st[0] if st else "normal" for st in states],
+        "status_date": [st[1] if st else None for st in states],
+        "moved_out_to_division": [st[2] if st else None for st in states],
+        "father_name": [names[x] if x >= 0 else None for x in fathers],
+        "father_id_number": [ids[x] if x >= 0 else None for x in fathers],
+        "mother_name": [names[x] if x >= 0 else None for x in mothers],
+        "mother_id_number": [ids[x] if x >= 0 else None for x in mothers],
+        "moved_in_date": [hh.moved_in if hh.moved_in is not None and hh.moved_in.toordinal() > p.birth[pid] else None
+                          for pid, hh in zip(pids, hhs)],
+    }
+    cols["moved_in_from_division"] = [hh.moved_in_from if day is not None else None
+                                      for hh, day in zip(hhs, cols["moved_in_date"])]
+    guardians: list[int | None] = [None] * len(pids)
+    relations: list[str | None] = [None] * len(pids)
     for i, pid in enumerate(pids):
-        hh = w.households[hh_of[pid]]
-        father, mother = p.father[pid], p.mother[pid]
-        if pid in adopted_parents:
-            father, mother = adopted_parents[pid]
-        cols["id_number"][i] = p.id_number[pid]
-        cols["name"][i] = p.surname[pid] + p.given[pid]
-        cols["former_name"][i] = p.former_name[pid]
-        cols["sex"][i] = str(p.sex[pid])
-        cols["birth_date"][i] = date.fromordinal(p.birth[pid])
-        cols["ethnicity"][i] = p.ethnicity[pid]
-        cols["household_number"][i] = hh.number
-        cols["household_type"][i] = "collective" if hh.collective else "family"
-        cols["relation_to_head"][i] = p.relation[pid]
-        head = hh.head
-        cols["head_name"][i] = p.surname[head] + p.given[head]
-        cols["head_id_number"][i] = p.id_number[head] if head < len(p.id_number) else None
-        cols["division"][i] = hh.division
-        cols["address"][i] = hh.address
-        nature = nature_by_hh.get(hh_of[pid])
-        if nature is None:
-            nature = "resident" if (hh_of[pid] % 10) < 6 else ("agricultural" if hh.rural else "non_agricultural")
-            nature_by_hh[hh_of[pid]] = nature
-        cols["hukou_nature"][i] = nature
-        st = status.get(pid)
-        cols["status"][i] = st[0] if st else "normal"
-        cols["status_date"][i] = st[1] if st else None
-        cols["moved_out_to_division"][i] = st[2] if st else None
-        if father >= 0:
-            cols["father_name"][i] = p.surname[father] + p.given[father]
-            cols["father_id_number"][i] = p.id_number[father]
-            roles["father"][i] = father
-        if mother >= 0:
-            cols["mother_name"][i] = p.surname[mother] + p.given[mother]
-            cols["mother_id_number"][i] = p.id_number[mother]
-            roles["mother"][i] = mother
-        if p.birth[pid] > adult and pid not in status:
+        if p.birth[pid] > adult and states[i] is None:
             g, relation = (adopted_parents[pid][1], "step_or_adoptive_parent") if pid in adopted_parents \
                 else guardian_of(f, pid)
             if g >= 0:
-                cols["guardian_name"][i] = p.surname[g] + p.given[g]
-                cols["guardian_id_number"][i] = p.id_number[g]
-                cols["guardian_relation"][i] = relation
-                roles["guardian"][i] = g
-        if hh.moved_in is not None and hh.moved_in.toordinal() > p.birth[pid]:
-            cols["moved_in_date"][i] = hh.moved_in
-            cols["moved_in_from_division"][i] = hh.moved_in_from
-        roles["person"][i] = pid
-        roles["head"][i] = head
+                guardians[i], relations[i] = g, relation
+    cols["guardian_name"] = [names[g] if g is not None else None for g in guardians]
+    cols["guardian_id_number"] = [ids[g] if g is not None else None for g in guardians]
+    cols["guardian_relation"] = relations
+    roles: dict[str, list[int | None]] = {
+        "person": pids, "father": [x if x >= 0 else None for x in fathers],
+        "mother": [x if x >= 0 else None for x in mothers], "guardian": guardians, "head": heads,
+    }
     table = Table("hukou_population")
     table.columns = cols
     table.roles = roles
