@@ -235,6 +235,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"intake + validation: {elapsed:.1f} s wall, {rate:,.0f} rows/s "
               f"(target ≥ {TARGET_ROWS_PER_SECOND:,}: {'ok' if rate >= TARGET_ROWS_PER_SECOND else 'MISSED'}); "
               f"CPU time {cpu:.1f} s (all threads)")
+        print(f"of which validation (Great Expectations suites, quarantine rules): {file.validation_seconds:.1f} s wall")
         print(f"peak RSS: intake process {own / 1024**3:.2f} GiB, generator child {child / 1024**3:.2f} GiB "
               f"(target < 4 GiB: {'ok' if peak < TARGET_PEAK_BYTES else 'MISSED'})")
         if file.status != "accepted":

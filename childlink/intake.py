@@ -74,7 +74,8 @@ class FileResult:
     encoding: str | None = None
     report: str | None = None  # path of the validation report, relative to the output folder
     warnings: list[FileWarning] = field(default_factory=list)
-    seconds: float = 0.0
+    seconds: float = 0.0  # the whole file: read, validate, store
+    validation_seconds: float = 0.0
 
     @property
     def reconciled(self) -> bool:
@@ -245,6 +246,7 @@ def _ingest_file(
         encoding=_encoding_name(extract),
         report=report.as_posix(),
         warnings=warnings,
+        validation_seconds=stats["seconds"],
     )
     return result, quarantine_lines(extract, validation.quarantine, spec)
 
