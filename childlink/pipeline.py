@@ -312,9 +312,15 @@ def run_comparison(
     settings: Settings,
     as_of: date,
     county: str | None = None,
+    sensitive_dir: Path | None = None,
     progress: Progress | None = None,
 ) -> JobOutcome:
-    """The quarterly comparison (policy §2.1): intake, linkage, facts, eligibility, flags, cases, reports."""
+    """The quarterly comparison (policy §2.1): intake, linkage, facts, eligibility, flags, cases, reports.
+
+    ``sensitive_dir`` is the access-controlled folder of special-category
+    sources (``hiv``, policy §4), kept apart from the other extracts; its
+    intake report goes to ``OUT/sensitive/`` and never into the shared files.
+    """
     from childlink.intake import ingest_folder
     from childlink.reports.flags_table import build_flags_table, flag_counts
     from childlink.reports.linkage_tables import build_links_table
@@ -337,7 +343,11 @@ def run_comparison(
 
     with watch.stage("intake"):
         intake = ingest_folder(extracts_dir, out_dir, settings=settings, store=store, as_of=as_of, progress=progress)
-    batch_ids = [f.batch_id for f in intake.files if f.status in ("accepted", "skipped") and f.batch_id is not None]
+        if sensitive_dir is not None:
+            sensitive = ingest_folder(sensitive_dir, out_dir / "sensitive", settings=settings, store=store, as_of=as_of,
+                                      progress=progress)
+    loaded = [*intake.files, *(sensitive.files if sensitive_dir is not None else [])]
+    batch_ids = [f.batch_id for f in loaded if f.status in ("accepted", "skipped") and f.batch_id is not None]
     if not batch_ids:
         raise ValueError(f"没有可比对的数据文件 / no extract in {extracts_dir} could be loaded (see intake.csv)")
 
@@ -365,7 +375,7 @@ def run_comparison(
             job="quarterly_comparison",
             as_of=as_of,
             county=county,
-            counts=intake.summary.get("totals", {}) | _linkage_counts(linked) | {"flags": table.height},
+            counts=_intake_totals(intake.summary) | _linkage_counts(linked) | {"flags": table.height},
             files=[_file_counts(f) for f in intake.files],
             flags=flag_counts(table),
             timings=watch.timings,
@@ -378,6 +388,11 @@ def run_comparison(
         raise
     repo.finish_run(store, run_id=run_id, summary={k: summary[k] for k in ("counts", "flags", "timings")})
     return JobOutcome(run_id=run_id, out_dir=out_dir, files=files, summary=summary)
+
+
+def _intake_totals(summary: dict[str, Any]) -> dict[str, Any]:
+    """The intake's totals (files, rows read, accepted, quarantined, ...): its summary without the per-file list."""
+    return {k: v for k, v in summary.items() if k != "per_file"}
 
 
 def _file_counts(result) -> dict[str, Any]:

@@ -15,6 +15,7 @@ import typer
 from rich.table import Table
 
 from childlink import pipeline
+from childlink.cli.ingest import IntakeProgress
 from childlink.cli.app import UserError, app, console, user_errors
 from childlink.reports.run_summary import flag_count_rows, summary_totals
 from childlink.settings import Settings, load_settings
@@ -38,12 +39,21 @@ def compare(
     out: Path = typer.Option(..., "--out", help="结果文件夹 / output folder (flags.csv, flags.xlsx, run_summary.json)"),
     db: str | None = typer.Option(None, "--db", help=_DB_HELP),
     settings_file: Path | None = typer.Option(None, "--settings", help=_SETTINGS_HELP),
+    sensitive: Path | None = typer.Option(
+        None, "--sensitive", help="敏感数据文件夹（HIV等，需授权）/ access-controlled folder of sensitive sources (hiv)"
+    ),
 ) -> None:
     with user_errors():
         _require_folder(extracts)
+        if sensitive is not None:
+            _require_folder(sensitive)
         settings = _settings(settings_file, db, county)
-        outcome = pipeline.run_comparison(extracts, out, settings=settings, as_of=as_of.date(), county=county)
-    _print_outcome("季度比对 / Quarterly comparison", outcome)
+        with IntakeProgress() as progress:
+            outcome = pipeline.run_comparison(
+                extracts, out, settings=settings, as_of=as_of.date(), county=county, sensitive_dir=sensitive,
+                progress=progress,
+            )
+    print_outcome("季度比对 / Quarterly comparison", outcome)
 
 
 @app.command(
@@ -65,7 +75,7 @@ def flow_children(
         _require_folder(extracts)
         settings = _settings(settings_file, db, county)
         outcome = pipeline.run_flow_children(extracts, out, settings=settings, as_of=as_of.date(), county=county)
-    _print_outcome("流动儿童比对 / Flow children", outcome)
+    print_outcome("流动儿童比对 / Flow children", outcome)
 
 
 @app.command(
@@ -85,7 +95,7 @@ def school_list(
     with user_errors():
         settings = _settings(settings_file, db, county)
         outcome = pipeline.run_school_list(out, settings=settings, as_of=as_of.date(), county=county)
-    _print_outcome("学龄儿童名单 / School list", outcome)
+    print_outcome("学龄儿童名单 / School list", outcome)
 
 
 def _require_folder(extracts: Path) -> None:
@@ -99,7 +109,7 @@ def _settings(settings_file: Path | None, db: str | None, county: str | None) ->
     return settings.with_overrides(county={"code": county}) if county else settings
 
 
-def _print_outcome(title: str, outcome: pipeline.JobOutcome) -> None:
+def print_outcome(title: str, outcome: pipeline.JobOutcome) -> None:
     summary: Mapping[str, Any] = outcome.summary or {}
     if isinstance(summary.get("flags"), Mapping) and summary["flags"]:
         table = Table(title=f"{title}（运行 {outcome.run_id}）")

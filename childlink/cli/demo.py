@@ -13,6 +13,8 @@ from pathlib import Path
 import typer
 
 from childlink.cli.app import app, console, user_errors
+from childlink.cli.compare import print_outcome
+from childlink.cli.ingest import IntakeProgress
 from childlink.settings import load_settings
 
 DEMO_AS_OF = date(2026, 9, 30)
@@ -42,8 +44,11 @@ def demo(
         if not (extracts / "truth").is_dir():
             console.print(f"生成合成县数据 / generating the synthetic county ({people} people, seed {seed}) → {extracts}")
             generate_county(extracts, people=people, seed=seed, as_of=DEMO_AS_OF, county=settings.county.code)
-        outcome = run_comparison(extracts, out, settings=settings, as_of=DEMO_AS_OF, county=settings.county.code)
-        console.print()
-        console.print(f"[bold green]完成 / Done.[/] 结果在 / results in: {outcome.out_dir}")
-        for name, path in sorted(outcome.files.items()):
-            console.print(f"  {name:<16} {path}")
+        sensitive = extracts / "sensitive"
+        console.print(f"季度比对 / quarterly comparison as of {DEMO_AS_OF} → {out}")
+        with IntakeProgress() as progress:
+            outcome = run_comparison(
+                extracts, out, settings=settings, as_of=DEMO_AS_OF, county=settings.county.code,
+                sensitive_dir=sensitive if sensitive.is_dir() else None, progress=progress,
+            )
+    print_outcome("季度比对 / Quarterly comparison", outcome)

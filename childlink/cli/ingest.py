@@ -46,7 +46,7 @@ def ingest(
         from childlink.intake import ingest_folder
 
         try:
-            with _IntakeProgress() as progress:
+            with IntakeProgress() as progress:
                 result = ingest_folder(
                     extracts,
                     out,
@@ -69,7 +69,7 @@ def _open_store(settings):
         raise UserError(f"无法打开数据库 / cannot open the store: {exc}") from exc
 
 
-class _IntakeProgress:
+class IntakeProgress:
     """Rich bars driven by ingest_folder's progress events."""
 
     def __init__(self) -> None:
@@ -84,7 +84,7 @@ class _IntakeProgress:
         self._files: Any = None
         self._rows: Any = None
 
-    def __enter__(self) -> _IntakeProgress:
+    def __enter__(self) -> IntakeProgress:
         self._bars.__enter__()
         return self
 
