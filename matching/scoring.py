@@ -18,7 +18,7 @@ its probability, and is not queued for review either):
 
 Deterministic links: the same valid ID number and compatible names (any name
 level but 'else', or a name missing); or a parent / guardian with the same name
-(characters or pinyin) on two records of the same child.
+(characters or pinyin) on two records of the same child, or with the same other parent.
 """
 
 from __future__ import annotations
@@ -89,9 +89,14 @@ def classify(scored: pl.DataFrame, *, upper: float, lower: float, name_else_leve
     # A parent or guardian named identically (or by the same pinyin) on two records of
     # the same child: one person (a mother and a grandmother sharing a name is not a case
     # worth a reviewer's time).
-    same_child_same_name = (
-        (pl.col("context_id_l") == pl.col("context_id_r")) & name_gamma.is_in([0, 1])
-    ).fill_null(False) if "context_id_l" in scored.columns else pl.lit(False)
+    # Likewise a parent named alike with the same other parent (ID number, or entity in
+    # the second pass): two fathers of one mother's children sharing a name is not a case either.
+    alike = name_gamma.is_in([0, 1])
+    same_child_same_name = pl.lit(False)
+    for column in ("context_id", "partner_id"):
+        if f"{column}_l" in scored.columns:
+            same_child_same_name = same_child_same_name | (
+                (pl.col(f"{column}_l") == pl.col(f"{column}_r")) & alike).fill_null(False)
     deterministic = (same_id & names_compatible) | same_child_same_name
     out = scored.with_columns(safety_reason().alias("blocked_by")).with_columns(
         pl.when(deterministic & pl.col("blocked_by").is_null()).then(pl.lit(DETERMINISTIC))

@@ -75,8 +75,9 @@ def test_decisions_override_the_model_and_survive_new_batch_ids():
     result = Linker().link(MENTIONS, decisions=decisions, county="220183")
     ent = dict(zip(result.assignments["mention_id"], result.assignments["entity_id"]))
     assert ent[apart[0]] == ent[apart[1]]
-    method = result.assignments.filter(pl.col("mention_id") == apart[0])["method"][0]
-    assert method == "review_decision"
+    decided = result.pairs.filter(pl.col("mention_id_l").is_in(apart) & pl.col("mention_id_r").is_in(apart))
+    assert decided["method"].to_list() == ["review_decision"]
+    assert decided["band"].to_list() == ["linked"]
 
 
 def test_review_queue_entries_carry_both_records_and_every_comparison():
