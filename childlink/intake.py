@@ -5,7 +5,8 @@ for each one either records a rejected batch (the file cannot be loaded), skips
 it (the same file, by source and checksum, is already an accepted batch:
 warning ``duplicate_file``, nothing stored), or reads, validates and stores it:
 a batch row, its quarantine lines and field flags, and the accepted rows as
-Parquet. It writes the officer-facing results into the output folder:
+Parquet, all in one transaction (a failure while storing keeps none of it).
+It writes the officer-facing results into the output folder:
 
 - ``intake.csv`` — one line per file (status accepted | rejected | skipped);
 - ``quarantine.csv`` — one line per failed rule of a quarantined row;
@@ -17,10 +18,12 @@ and in total.
 
 from __future__ import annotations
 
+import csv
 import json
 import logging
 import time
-from collections.abc import Callable, Iterator
+import zipfile
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
@@ -32,7 +35,7 @@ from childlink.schema import Exchange, exchange
 from childlink.settings import Settings
 from childlink.store import Store
 from childlink.store import repository as repo
-from childlink.store.records import write_batch_records
+from childlink.store.records import save_accepted_batch
 from connectors import DiscoveredFile, Extract, FileRejected, FileWarning, discover_extracts, file_checksum, read_extract
 
 log = logging.getLogger(__name__)
@@ -40,6 +43,10 @@ log = logging.getLogger(__name__)
 ACCEPTED, REJECTED, SKIPPED = "accepted", "rejected", "skipped"
 DUPLICATE_FILE = "duplicate_file"
 FILE_UNREADABLE = "file_unreadable"
+
+# Errors that mean the file itself cannot be read (gone, unreadable, corrupt bytes). Any other
+# exception while reading or checking a file is a bug: it is raised, never turned into a rejection.
+READ_ERRORS: tuple[type[BaseException], ...] = (OSError, UnicodeError, csv.Error, zipfile.BadZipFile, EOFError)
 
 INTAKE_CSV = "intake.csv"
 QUARANTINE_CSV = "quarantine.csv"
@@ -187,10 +194,10 @@ def _ingest_file(
         )
     except FileRejected as exc:
         return _rejected(exc, discovered, checksum, store=store, run_id=run_id), None
-    except Exception as exc:  # a reader failure must not stop the other files
+    except READ_ERRORS as exc:  # a file that cannot be read must not stop the other files
         log.exception("reading %s failed", name)
         rejection = FileRejected(FILE_UNREADABLE, spec.file_rules[FILE_UNREADABLE].message_zh, file=name,
-                                 detail=f"{type(exc).__name__}: {exc}")
+                                 detail=f"读取出错 / read error: {type(exc).__name__}: {exc}")
         return _rejected(rejection, discovered, checksum, store=store, run_id=run_id), None
     progress("rows", name=name, total=2 * max(extract.rows_read, 1))
 
@@ -203,19 +210,20 @@ def _ingest_file(
     (out_dir / report).write_text(validation.report_html, encoding="utf-8")
     warnings = [*extract.warnings, *validation.warnings]
     stats = validation.statistics
+    # Batch row, quarantine lines, field flags and Parquet records in one transaction: a failure
+    # while storing leaves no accepted batch behind, so the same file can simply be ingested again.
     try:
-        batch_id = repo.record_batch(
+        batch_id = save_accepted_batch(
             store,
             run_id=run_id,
             source_file=name,
             source=extract.source,
             checksum=extract.checksum or checksum,
-            status=ACCEPTED,
+            records=validation.accepted,
+            quarantine=validation.quarantine,
+            field_flags=_flags_with_messages(validation.field_flags, spec),
             rows_read=stats["rows_read"],
-            rows_accepted=stats["rows_accepted"],
-            rows_quarantined=stats["rows_quarantined"],
             message=_accepted_message(stats, warnings),
-            reject_rule=None,
             encoding=_encoding_name(extract),
             sheet=extract.sheet,
             header_row=extract.header_row,
@@ -223,15 +231,8 @@ def _ingest_file(
         )
     except repo.BatchAlreadyIngested as exc:  # the same content twice in this folder
         return _skipped(discovered, exc.batch_id, None, spec), None
-    # The storing half of the file's bar: half of it over the chunks of lines, the rest for the Parquet file.
-    remaining = max(extract.rows_read, 1)
-    lines = validation.quarantine.height + validation.field_flags.height
-    for stored in _store_lines(store, batch_id, validation.quarantine, validation.field_flags, settings, spec):
-        share = min(remaining - 1, round(max(extract.rows_read, 1) / 2 * stored / lines))
-        progress("advance", name=name, rows=share)
-        remaining -= share
-    write_batch_records(store, batch_id=batch_id, source=extract.source, frame=validation.accepted)
-    progress("advance", name=name, rows=remaining)
+    # The storing half of the file's bar.
+    progress("advance", name=name, rows=max(extract.rows_read, 1))
     result = FileResult(
         source_file=name,
         source=extract.source,
@@ -251,28 +252,12 @@ def _ingest_file(
     return result, quarantine_lines(extract, validation.quarantine, spec)
 
 
-def _store_lines(
-    store: Store,
-    batch_id: int,
-    quarantine: pl.DataFrame,
-    flags: pl.DataFrame,
-    settings: Settings,
-    spec: Exchange,
-) -> Iterator[int]:
-    """Store quarantine lines and field flags in chunks of ``intake.progress_chunk_rows``; yield each chunk's size."""
+def _flags_with_messages(flags: pl.DataFrame, spec: Exchange) -> pl.DataFrame:
+    """Field flags with the Chinese message of their rule (exchange.yaml quarantine_rules)."""
     messages = pl.DataFrame(
         {"rule": list(spec.row_rules), "message_zh": [r.message_zh for r in spec.row_rules.values()]}
     )
-    flags = flags.join(messages, on="rule", how="left", maintain_order="left")
-    size = max(settings.intake.progress_chunk_rows, 1)
-    for offset in range(0, quarantine.height, size):
-        chunk = quarantine.slice(offset, size)
-        repo.add_quarantine_rows(store, batch_id=batch_id, rows=chunk)
-        yield chunk.height
-    for offset in range(0, flags.height, size):
-        chunk = flags.slice(offset, size)
-        repo.add_field_flags(store, batch_id=batch_id, flags=chunk)
-        yield chunk.height
+    return flags.join(messages, on="rule", how="left", maintain_order="left")
 
 
 def _rejection_message(exc: FileRejected) -> str:

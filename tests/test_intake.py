@@ -7,6 +7,7 @@ import shutil
 from datetime import date
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from childlink.intake import ingest_folder
@@ -169,3 +170,99 @@ def test_batches_join_a_run_the_caller_owns(folder: Path, tmp_path: Path, settin
     assert result.run_id == run_id
     assert len(repo.list_batches(store, run_id=run_id)) == 5  # the duplicate copy is skipped, not stored
     assert repo.get_run(store, run_id=run_id)["status"] == "running"  # the caller finishes its own run
+
+
+@pytest.fixture
+def one_file(tmp_path: Path) -> Path:
+    """One hukou file with a quarantined row and a flagged one."""
+    folder = tmp_path / "one"
+    folder.mkdir()
+    rows = [hukou_row(i) for i in range(10)]
+    rows[2][1] = ""  # required_missing: quarantined
+    rows[5][3] = "2012-01-01"  # birth_date_mismatch_id: a field flag on an accepted row
+    write_csv(folder / "hukou_population_20260930.csv", HUKOU_HEADER, rows)
+    return folder
+
+
+def test_a_failure_while_storing_leaves_no_accepted_batch(one_file: Path, tmp_path: Path, settings: Settings, store) -> None:
+    blocker = Path(settings.store.data_dir) / "records"
+    blocker.parent.mkdir(parents=True, exist_ok=True)
+    blocker.write_text("not a folder")  # the Parquet file cannot be written
+    with pytest.raises(OSError):
+        ingest_folder(one_file, tmp_path / "out1", settings=settings, store=store, as_of=AS_OF)
+    assert repo.list_batches(store, status="accepted") == []
+    assert repo.load_quarantine_rows(store).is_empty() and repo.load_field_flags(store).is_empty()
+
+    blocker.unlink()
+    result = ingest_folder(one_file, tmp_path / "out2", settings=settings, store=store, as_of=AS_OF)
+    [file] = result.files
+    assert (file.status, file.rows_read, file.rows_accepted, file.rows_quarantined) == ("accepted", 10, 9, 1)
+    [batch] = repo.list_batches(store, status="accepted")
+    assert read_batch_records(store, batch_id=batch.batch_id).height == 9
+    assert repo.load_quarantine_rows(store, batch_ids=[batch.batch_id])["row"].to_list() == [3]
+    flags = repo.load_field_flags(store, batch_ids=[batch.batch_id])
+    assert ("birth_date", "birth_date_mismatch_id") in flags.select("field", "rule").rows()
+    assert flags["message_zh"].is_not_null().all()
+
+
+def test_a_database_failure_after_the_records_removes_them(
+    one_file: Path, tmp_path: Path, settings: Settings, store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import childlink.store.records as records
+
+    def refuse(*args, **kwargs):
+        raise ValueError("field flags refused")
+
+    monkeypatch.setattr(records, "insert_field_flags", refuse)
+    with pytest.raises(ValueError, match="refused"):
+        ingest_folder(one_file, tmp_path / "out1", settings=settings, store=store, as_of=AS_OF)
+    assert repo.list_batches(store, status="accepted") == []
+    assert not list(Path(settings.store.data_dir).rglob("*.parquet"))
+
+    monkeypatch.undo()
+    result = ingest_folder(one_file, tmp_path / "out2", settings=settings, store=store, as_of=AS_OF)
+    assert [f.status for f in result.files] == ["accepted"]
+
+
+def test_repeated_id_numbers_with_other_content_are_accepted_and_flagged(tmp_path: Path, settings: Settings, store) -> None:
+    folder = tmp_path / "repeated"
+    folder.mkdir()
+    rows = [hukou_row(i) for i in range(6)]
+    rows[3][0] = rows[1][0]  # same ID number as row 2, other name
+    rows[4] = list(rows[1])
+    rows[4][4] = "回族"  # and a third row with that number and another ethnicity
+    write_csv(folder / "hukou_population_20260930.csv", HUKOU_HEADER, rows)
+    result = ingest_folder(folder, tmp_path / "out", settings=settings, store=store, as_of=AS_OF)
+    [file] = result.files
+    assert (file.status, file.rows_read, file.rows_accepted) == ("accepted", 6, 6)
+    flags = repo.load_field_flags(store, batch_ids=[file.batch_id]).filter(pl.col("rule") == "duplicate_record")
+    assert flags.select("row", "field").rows() == [(2, "id_number"), (4, "id_number"), (5, "id_number")]
+
+
+def test_a_bug_in_a_row_check_raises_instead_of_rejecting_the_file(
+    one_file: Path, tmp_path: Path, settings: Settings, store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import connectors.row_checks as row_checks
+
+    def broken(frame, source):
+        raise pl.exceptions.ShapeError("filter predicate length 3 does not match DataFrame height 2")
+
+    monkeypatch.setattr(row_checks, "_duplicate_records", broken)
+    with pytest.raises(pl.exceptions.ShapeError):
+        ingest_folder(one_file, tmp_path / "out", settings=settings, store=store, as_of=AS_OF)
+    assert repo.list_batches(store, status="rejected") == []
+
+
+def test_a_file_that_cannot_be_read_is_rejected_as_unreadable(
+    one_file: Path, tmp_path: Path, settings: Settings, store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import childlink.intake as intake
+
+    def unreadable(path, *args, **kwargs):
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(intake, "read_extract", unreadable)
+    result = ingest_folder(one_file, tmp_path / "out", settings=settings, store=store, as_of=AS_OF)
+    [file] = result.files
+    assert (file.status, file.rule) == ("rejected", "file_unreadable")
+    assert file.message.startswith("文件“hukou_population_20260930.csv”：")
