@@ -155,20 +155,39 @@ def _content_columns(frame: pl.DataFrame, source: Source) -> list[str]:
 
 
 def _duplicate_records(frame: pl.DataFrame, source: Source) -> list[pl.DataFrame]:
+    """duplicate_record on the key fields of every row whose record key repeats with other content.
+
+    Rows are kept (exchange.yaml: flag_field); identical rows are duplicate_row's business.
+    """
     key = [f for f in source.record_key if f in frame.columns]
     if not key or frame.height == 0:
         return []
     complete = pl.all_horizontal([pl.col(k).is_not_null() for k in key])
-    # Only rows whose key repeats can conflict; hash their content alone.
     content_columns = _content_columns(frame, source)
-    repeated = frame.select(ROW, *content_columns, *[f"{k}_raw" for k in key]).filter(
-        complete & pl.struct(key).is_duplicated()
+    # Only rows whose key repeats can conflict: pick them (few columns, then few rows) before hashing.
+    repeated = (
+        frame.select(ROW, *dict.fromkeys([*key, *content_columns]), *[f"{k}_raw" for k in key])
+        .filter(complete & pl.struct(key).is_duplicated())
+        .with_columns(pl.struct(content_columns).hash().alias("_content"))
     )
     if repeated.height == 0:
         return []
-    content = pl.struct(content_columns).hash()
-    conflicting = repeated.filter(content.n_unique().over(key) > 1)
-    return [_issue_frame(conflicting, pl.lit(True), k, "duplicate_record", pl.col(f"{k}_raw")) for k in key]
+    # A key group conflicts when its rows carry more than one content; every row of the group is flagged.
+    conflicting_keys = (
+        repeated.group_by(key).agg(pl.col("_content").n_unique().alias("_contents")).filter(pl.col("_contents") > 1)
+    )
+    if conflicting_keys.height == 0:
+        return []
+    conflicting = repeated.join(conflicting_keys.select(key), on=key, how="semi").sort(ROW)
+    return [
+        conflicting.select(
+            pl.col(ROW),
+            pl.lit(k).alias("field"),
+            pl.lit("duplicate_record").alias("rule"),
+            pl.col(f"{k}_raw").cast(pl.Utf8).alias("value"),
+        )
+        for k in key
+    ]
 
 
 def _overlapping_records(frame: pl.DataFrame, source: Source) -> list[pl.DataFrame]:

@@ -3,6 +3,7 @@ from datetime import date
 import polars as pl
 
 from childlink.schema import exchange
+from connectors import read_extract
 from connectors.fields import normalise_fields
 
 AS_OF = date(2026, 9, 30)
@@ -124,3 +125,58 @@ def test_duplicate_record_and_overlapping_records():
     overlapping = issues.filter(pl.col("rule") == "overlapping_records")
     assert overlapping["row"].to_list() == [2, 5]
     assert set(overlapping["field"].to_list()) == {"admission_date"}
+
+
+HUKOU_HEADER = "公民身份号码,姓名,性别,出生日期,民族"
+
+
+def _read_hukou_csv(tmp_path, lines):
+    path = tmp_path / "hukou_population_20260930.csv"
+    path.write_text("\n".join([HUKOU_HEADER, *lines]) + "\n", encoding="utf-8")
+    return read_extract(path, as_of=AS_OF)
+
+
+def test_repeated_id_number_with_other_content_keeps_the_rows_with_a_flag(tmp_path):
+    extract = _read_hukou_csv(
+        tmp_path,
+        [
+            "11010519491231002X,张三,女,1949-12-31,汉族",
+            "110105194912310021,李四,男,1949-12-31,汉族",
+            "11010519491231002X,张三丰,女,1949-12-31,回族",  # same ID number, other name and ethnicity
+        ],
+    )
+    assert extract.frame["row"].to_list() == [1, 2, 3]  # every row is kept
+    duplicate = extract.issues.filter(pl.col("rule") == "duplicate_record")
+    assert duplicate.select("row", "field", "value").rows() == [
+        (1, "id_number", "11010519491231002X"),
+        (3, "id_number", "11010519491231002X"),
+    ]
+
+
+def test_three_rows_sharing_a_key(tmp_path):
+    extract = _read_hukou_csv(
+        tmp_path,
+        [
+            "11010519491231002X,张三,女,1949-12-31,汉族",
+            "11010519491231002X,张三,女,1949-12-31,汉族",  # identical to row 1: duplicate_row in validation
+            "110105194912310021,李四,男,1949-12-31,汉族",
+            "11010519491231002X,张珊,女,1949-12-31,汉族",
+            "110105194912310021,李四,男,1949-12-31,汉族",  # identical to row 3 only: no conflict
+        ],
+    )
+    assert extract.rows_read == 5
+    duplicate = extract.issues.filter(pl.col("rule") == "duplicate_record")
+    assert duplicate.select("row", "field").rows() == [(1, "id_number"), (2, "id_number"), (4, "id_number")]
+
+
+def test_keys_that_repeat_with_the_same_content_or_are_blank_are_not_flagged(tmp_path):
+    extract = _read_hukou_csv(
+        tmp_path,
+        [
+            "11010519491231002X,张三,女,1949-12-31,汉族",
+            "11010519491231002X,张三,女,1949-12-31,汉族",
+            ",王五,男,1949-12-31,汉族",
+            ",赵六,男,1949-12-31,汉族",
+        ],
+    )
+    assert extract.issues.filter(pl.col("rule") == "duplicate_record").is_empty()
