@@ -197,7 +197,7 @@ def _ingest_file(
     except READ_ERRORS as exc:  # a file that cannot be read must not stop the other files
         log.exception("reading %s failed", name)
         rejection = FileRejected(FILE_UNREADABLE, spec.file_rules[FILE_UNREADABLE].message_zh, file=name,
-                                 detail=f"读取出错 / read error: {type(exc).__name__}: {exc}")
+                                 detail=f"读取出错：{type(exc).__name__}: {exc}")
         return _rejected(rejection, discovered, checksum, store=store, run_id=run_id), None
     progress("rows", name=name, total=2 * max(extract.rows_read, 1))
 

@@ -80,7 +80,7 @@ def check_complete(buf: bytes, header_width: int, delimiter: str, *, file: str) 
     if buf.count(b'"') % 2 == 1 and len(_OPENING_QUOTE.findall(buf)) > len(_CLOSING_QUOTE.findall(buf)):
         # An odd count alone could be a literal quote inside a field (5"3);
         # a quoted field left open has one more opening than closing quote.
-        raise _truncated(file, "unclosed quote at end of file")
+        raise _truncated(file, "文件末尾有未闭合的引号")
     if not buf or buf.endswith(b"\n"):
         return
     last_start = buf.rfind(b"\n") + 1
@@ -88,7 +88,7 @@ def check_complete(buf: bytes, header_width: int, delimiter: str, *, file: str) 
         return  # the last line continues a multi-line record: no reliable cell count
     cells = parse_record(buf[last_start:].decode("utf-8").rstrip("\r"), delimiter)
     if 0 < len(cells) < header_width and not is_note_cells(cells):
-        raise _truncated(file, f"last line has {len(cells)} of {header_width} cells and no line break")
+        raise _truncated(file, f"最后一行只有{len(cells)}列（表头有{header_width}列）且没有换行")
 
 
 class CsvSource:
@@ -141,7 +141,7 @@ class CsvSource:
             rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"'))
         except csv.Error as exc:
             rule = exchange().file_rules["file_unreadable"]
-            raise FileRejected(rule.rule, rule.message_zh, file=self.path.name, detail=f"CSV: {exc}") from None
+            raise FileRejected(rule.rule, rule.message_zh, file=self.path.name, detail=f"CSV格式错误：{exc}") from None
         return rows_to_frame([[c if c != "" else None for c in row] for row in rows], width)
 
     def _read_body(self, offset: int, columns: list[str], delimiter: str) -> pl.DataFrame:

@@ -102,9 +102,9 @@ def detect_and_decode(data: bytes, *, file: str) -> tuple[str, str]:
         try:
             return "utf-8-sig", data[len(UTF8_BOM):].decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise _reject(file, f"UTF-8 BOM but invalid UTF-8 at byte {exc.start + 3}") from None
+            raise _reject(file, f"文件以UTF-8签名（BOM）开头，但第{exc.start + 3}字节起不是有效的UTF-8；{_ASK_FOR_UTF8}") from None
     if _looks_like_utf16(data):
-        raise _reject(file, f"UTF-16 ('Unicode text') is not accepted; {_ASK_FOR_UTF8}")
+        raise _reject(file, f"不接受UTF-16编码（Excel的“Unicode文本”）；{_ASK_FOR_UTF8}")
     try:
         return "utf-8", data.decode("utf-8")
     except UnicodeDecodeError:
@@ -112,11 +112,11 @@ def detect_and_decode(data: bytes, *, file: str) -> tuple[str, str]:
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError:
-        raise _reject(file, f"neither UTF-8 nor GB18030; {_ASK_FOR_UTF8}") from None
+        raise _reject(file, f"既不是UTF-8也不是GB18030编码；{_ASK_FOR_UTF8}") from None
     if not _CJK.search(text):
-        raise _reject(file, f"not UTF-8 and no Chinese text when read as GB18030; {_ASK_FOR_UTF8}")
+        raise _reject(file, f"不是UTF-8编码，按GB18030读取也没有中文内容；{_ASK_FOR_UTF8}")
     if _looks_like_big5(data, text):
-        raise _reject(file, f"Big5 (traditional Chinese) encoding is not accepted; {_ASK_FOR_UTF8}")
+        raise _reject(file, f"不接受Big5（繁体中文）编码；{_ASK_FOR_UTF8}")
     return "gb18030", text
 
 
@@ -126,7 +126,7 @@ def resolve_encoding(override: str | None, *, file: str) -> str | None:
         return None
     name = _ALIASES.get(str(override).strip().lower())
     if name is None or name not in accepted_encodings():
-        raise _reject(file, f"manifest encoding {override!r} is not one of {', '.join(accepted_encodings())}")
+        raise _reject(file, f"清单中填写的编码“{override}”不可接受，可接受的编码：{'、'.join(accepted_encodings())}")
     return name
 
 
@@ -142,5 +142,5 @@ def decode_text(data: bytes, *, file: str, override: str | None = None) -> tuple
         else:
             text = data.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise _reject(file, f"file does not decode as {encoding} (byte {exc.start})") from None
+        raise _reject(file, f"文件不能按清单填写的编码 {encoding} 读取（第{exc.start}字节出错）") from None
     return text, encoding

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from childlink.schema import exchange
+from childlink.schema import Exchange, exchange
 from connectors.extract import FileRejected
 
 MANIFEST_FILE = "manifest.yaml"
@@ -156,8 +156,15 @@ def check_format(path: Path) -> FileRejected | None:
     accepted = exchange().conventions["formats"]["accepted"]
     fmt = file_format(path)
     if fmt not in accepted:
-        return _rejection("unsupported_format", path.name, f"'.{fmt}' is not one of {', '.join(accepted)}")
+        found = f"扩展名“.{fmt}”" if fmt else "文件没有扩展名"
+        return _rejection("unsupported_format", path.name, f"{found}，可接受的格式：{'、'.join(accepted)}")
     return None
+
+
+def _known_sources(spec: Exchange) -> str:
+    """The officer's hint for unknown_source: the source keys a file name may start with, with their titles."""
+    known = "、".join(f"{key}（{source.title.split('（')[0]}）" for key, source in spec.sources.items())
+    return f"文件名应以下列来源代码之一开头，或在 {MANIFEST_FILE} 中列出：{known}"
 
 
 def discover_extracts(folder: Path | str) -> list[DiscoveredFile]:
@@ -178,10 +185,10 @@ def discover_extracts(folder: Path | str) -> list[DiscoveredFile]:
         source = entry.source if entry else spec.source_for_filename(name)
         rejection: FileRejected | None = None
         if entry is not None and source not in spec.sources:
-            rejection = _rejection("unknown_source", name, f"{MANIFEST_FILE} names source {source!r}")
+            rejection = _rejection("unknown_source", name, f"{MANIFEST_FILE} 中填写的数据来源“{source}”不存在")
             source = None
         elif source is None:
-            rejection = _rejection("unknown_source", name, f"known sources: {', '.join(spec.sources)}")
+            rejection = _rejection("unknown_source", name, _known_sources(spec))
         rejection = rejection or check_format(path)
         if entry is not None and entry.extract_date is not None:
             extract_date = entry.extract_date

@@ -122,7 +122,7 @@ def detect_layout(head: list[list[str | None]], source: Source, *, file: str, he
     index = header_index(source)
     non_empty = [i for i, row in enumerate(head) if any(not _blank(c) for c in row)]
     if not non_empty:
-        raise FileRejected("header_not_found", _message("header_not_found", "文件为空"), file=file, detail="empty file")
+        raise FileRejected("header_not_found", _message("header_not_found", "文件为空"), file=file)
     if header_row is not None:
         candidates = [header_row - 1]
         if not 0 <= header_row - 1 < len(head):
@@ -137,7 +137,7 @@ def detect_layout(head: list[list[str | None]], source: Source, *, file: str, he
                 "header_not_found",
                 _message("header_not_found", f"应包含列名（如：{expected}）"),
                 file=file,
-                detail=f"source {source.key}",
+                detail=f"数据来源：{source.title.split('（')[0]}（{source.key}）",
             )
     at = candidates[0]
     chosen = _best_reading(head, at, index)

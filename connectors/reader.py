@@ -32,7 +32,7 @@ def _resolve_source(path: Path, source: str | None, entry: ManifestEntry | None)
     key = source or (entry.source if entry else None) or spec.source_for_filename(path.name)
     if key is None or key not in spec.sources:
         rule = spec.file_rules["unknown_source"]
-        raise FileRejected(rule.rule, rule.message_zh, file=path.name, detail=f"source {key!r}" if key else None)
+        raise FileRejected(rule.rule, rule.message_zh, file=path.name, detail=f"数据来源“{key}”不存在" if key else None)
     return spec.source(key)
 
 
@@ -79,7 +79,7 @@ def read_extract(
     )
     if extract_date is None:
         extract_date = as_of or date.today()
-        warnings.append(_warning("extract_date_unknown", f"as-of date {extract_date.isoformat()} used"))
+        warnings.append(_warning("extract_date_unknown", f"基准日 {extract_date.isoformat()}"))
     if path.stat().st_size == 0:
         raise FileRejected(
             "header_not_found", exchange().file_rules["header_not_found"].message_zh + "：文件为空", file=path.name

@@ -116,10 +116,10 @@ def _pick_sheet(workbook, sheet: str | int | None, *, file: str):
         index = int(sheet)
         if 1 <= index <= len(names):
             return workbook[names[index - 1]]
-        raise _unreadable(file, f"sheet {index} does not exist (sheets: {', '.join(names)})")
+        raise _unreadable(file, f"第{index}个工作表不存在（工作表：{'、'.join(names)}）")
     if sheet in names:
         return workbook[sheet]
-    raise _unreadable(file, f"sheet {sheet!r} does not exist (sheets: {', '.join(names)})")
+    raise _unreadable(file, f"工作表“{sheet}”不存在（工作表：{'、'.join(names)}）")
 
 
 def read_xlsx_grid(path: Path | str, *, sheet: str | int | None = None) -> Grid:
@@ -128,7 +128,7 @@ def read_xlsx_grid(path: Path | str, *, sheet: str | int | None = None) -> Grid:
     try:
         workbook = open_workbook(path)
     except Exception as exc:  # zipfile, XML and openpyxl errors all mean the same to the officer
-        raise _unreadable(path.name, f"{type(exc).__name__}: {exc}") from None
+        raise _unreadable(path.name, f"无法作为XLSX工作簿打开：{type(exc).__name__}: {exc}") from None
     try:
         worksheet = _pick_sheet(workbook, sheet, file=path.name)
         date1904 = workbook.epoch == CALENDAR_MAC_1904
@@ -138,7 +138,7 @@ def read_xlsx_grid(path: Path | str, *, sheet: str | int | None = None) -> Grid:
             rows = [[cell_text(v) for v in row] for row in worksheet.iter_rows(values_only=True)]
             merges = _merged_ranges(workbook._archive, worksheet._worksheet_path)
         except Exception as exc:
-            raise _unreadable(path.name, f"{type(exc).__name__}: {exc}") from None
+            raise _unreadable(path.name, f"读取工作表时出错：{type(exc).__name__}: {exc}") from None
         title = worksheet.title
     finally:
         workbook.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import shutil
 from datetime import date
 from pathlib import Path
@@ -266,3 +267,21 @@ def test_a_file_that_cannot_be_read_is_rejected_as_unreadable(
     [file] = result.files
     assert (file.status, file.rule) == ("rejected", "file_unreadable")
     assert file.message.startswith("文件“hukou_population_20260930.csv”：")
+
+
+def test_officer_messages_are_in_chinese(folder: Path, tmp_path: Path, settings: Settings, store) -> None:
+    (folder / "report.csv").write_text("a\n", encoding="utf-8")  # unknown_source
+    (folder / "death_2026q3.pdf").write_text("a\n", encoding="utf-8")  # unsupported_format
+    write_csv(folder / "hiv.csv", ["公民身份号码", "姓名"], [[id_number(6), "钱九"]])  # extract_date_unknown
+    ingest_folder(folder, tmp_path / "out", settings=settings, store=store, as_of=AS_OF)
+    by_file = {r["source_file"]: r for r in read_out_csv(tmp_path / "out" / "intake.csv")}
+
+    assert "文件名应以下列来源代码之一开头" in by_file["report.csv"]["message"]
+    assert "hukou_population（户籍人口信息）" in by_file["report.csv"]["message"]
+    assert "扩展名“.pdf”" in by_file["death_2026q3.pdf"]["message"]
+    assert "最后一行" in by_file["medical_insurance_2026h1.csv"]["message"]
+    assert "不接受UTF-16编码" in by_file["rehab_assistance_2026h1.csv"]["message"]
+    assert f"基准日 {AS_OF.isoformat()}" in by_file["hiv.csv"]["message"]
+    english_prose = re.compile(r"[A-Za-z]{2,}\s+[A-Za-z]{2,}")  # two English words in a row
+    for row in by_file.values():
+        assert not english_prose.search(row["message"]), row["message"]

@@ -1,9 +1,12 @@
+import re
+
 import pytest
 
 from connectors.encodings import decode_text, detect_encoding, resolve_encoding
 from connectors.extract import FileRejected
 
 TEXT = "公民身份号码,姓名\n11010519491231002X,张三\n"
+CHINESE_FIRST = re.compile(r"[\u4e00-\u9fff]")
 
 
 @pytest.mark.parametrize(
@@ -39,23 +42,27 @@ def test_other_encodings_are_rejected_naming_the_file(data):
     assert info.value.rule == "encoding_undetected"
     assert info.value.file == "公安导出.csv"
     assert "公安导出.csv" in str(info.value)
+    assert CHINESE_FIRST.match(info.value.detail), info.value.detail  # shown to the officer in intake.csv
 
 
 def test_utf16_message_asks_for_utf8_or_xlsx():
     with pytest.raises(FileRejected) as info:
         detect_encoding(TEXT.encode("utf-16"), file="a.csv")
     assert "UTF-8" in info.value.detail and "XLSX" in info.value.detail
+    assert info.value.detail.startswith("不接受UTF-16编码")
 
 
 def test_manifest_override_is_limited_to_accepted_encodings():
     assert resolve_encoding("GBK", file="a.csv") == "gb18030"
     assert resolve_encoding(None, file="a.csv") is None
-    with pytest.raises(FileRejected):
+    with pytest.raises(FileRejected) as info:
         resolve_encoding("big5", file="a.csv")
+    assert info.value.detail == "清单中填写的编码“big5”不可接受，可接受的编码：utf-8、utf-8-sig、gb18030"
     text, encoding = decode_text(TEXT.encode("gbk"), file="a.csv", override="gb2312")
     assert (text, encoding) == (TEXT, "gb18030")
-    with pytest.raises(FileRejected):
+    with pytest.raises(FileRejected) as info:
         decode_text(TEXT.encode("gbk"), file="a.csv", override="utf-8")
+    assert info.value.detail.startswith("文件不能按清单填写的编码 utf-8 读取")
 
 
 def test_bom_is_not_part_of_the_text():

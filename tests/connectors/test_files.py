@@ -55,7 +55,11 @@ def test_discover_uses_names_manifest_and_rejections(tmp_path):
     assert manifest_file.manifest_entry.encoding == "gb18030"
     assert found["report.csv"].rejection.rule == "unknown_source"
     assert found["report.csv"].source is None
+    # The officer reads the detail in intake.csv: in Chinese, with the names a file may start with.
+    assert found["report.csv"].rejection.detail.startswith("文件名应以下列来源代码之一开头")
+    assert "hukou_population（户籍人口信息）" in found["report.csv"].rejection.detail
     assert found["death_2026q3.pdf"].rejection.rule == "unsupported_format"
+    assert found["death_2026q3.pdf"].rejection.detail.startswith("扩展名“.pdf”，可接受的格式：csv、")
 
 
 def test_manifest_with_unknown_source_is_rejected(tmp_path):
@@ -63,6 +67,7 @@ def test_manifest_with_unknown_source_is_rejected(tmp_path):
     (tmp_path / "manifest.yaml").write_text("files:\n  - {file: x.csv, source: nonsense}\n", encoding="utf-8")
     (found,) = discover_extracts(tmp_path)
     assert found.rejection.rule == "unknown_source"
+    assert found.rejection.detail == "manifest.yaml 中填写的数据来源“nonsense”不存在"
 
 
 def test_manifest_sheet_index_and_missing_manifest(tmp_path):

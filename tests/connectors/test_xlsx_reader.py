@@ -93,8 +93,12 @@ def test_sheet_by_manifest_name_or_index(tmp_path):
     by_index = read_extract(path, manifest_entry=ManifestEntry(file=path.name, source="prison", sheet=2))
     assert by_name.rows_read == by_index.rows_read == 1
     assert by_index.sheet == "在押人员"
-    with pytest.raises(FileRejected):
+    with pytest.raises(FileRejected) as info:
         read_extract(path, manifest_entry=ManifestEntry(file=path.name, source="prison", sheet="无此表"))
+    assert info.value.detail == "工作表“无此表”不存在（工作表：说明、在押人员）"
+    with pytest.raises(FileRejected) as info:
+        read_extract(path, manifest_entry=ManifestEntry(file=path.name, source="prison", sheet=3))
+    assert info.value.detail == "第3个工作表不存在（工作表：说明、在押人员）"
 
 
 @pytest.mark.parametrize("content", [b"not a zip file at all", b"PK\x03\x04broken"])
@@ -105,6 +109,7 @@ def test_corrupt_xlsx_is_unreadable(tmp_path, content):
         read_extract(path)
     assert info.value.rule == "file_unreadable"
     assert info.value.file == path.name
+    assert info.value.detail.startswith("无法作为XLSX工作簿打开：")
 
 
 def test_xls_is_rejected_with_a_clear_message(tmp_path):
