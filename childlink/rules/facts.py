@@ -162,6 +162,12 @@ def _court(f: pl.DataFrame, s: PolicySettings) -> list[pl.DataFrame]:
 
     exchange court_judgment notes: a situation starts on effective_date
     (judgment_date when blank); declare_dead uses deemed_death_date when given.
+    A revoke_*/restore judgment with no earlier judgment of its subject in the
+    data (not in the file, or a row that could not be linked) still records that
+    the declaration or revocation existed and has ended: it stands for that
+    situation with an unknown start, ended on its own date (policy §2.1.2 "a
+    declaration of death or missing was revoked", "guardianship was restored" —
+    the registered basis had a record, so it is an exit cause, not a data gap).
     """
     effective = pl.coalesce(_c("effective_date"), _c("judgment_date"))
     f = f.with_columns(effective.alias("_effective"))
@@ -194,8 +200,30 @@ def _court(f: pl.DataFrame, s: PolicySettings) -> list[pl.DataFrame]:
             opened = opened.join(pairs, on="_i", how="left").with_columns(
                 pl.coalesce(_c("_closed"), _c("end")).alias("end")
             ).drop("_i", "_closed")
-        out.append(opened)
+        out += [opened, _closed_without_opening(f, kind, closer, opened)]
     return out
+
+
+def _closed_without_opening(f: pl.DataFrame, kind: str, closer: str, opened: pl.DataFrame) -> pl.DataFrame:
+    """Facts of ``kind`` (start unknown, ended on the closing judgment) for the ``closer``
+    judgments whose subject has no opening fact on or before them (for guardianship, of
+    the same child when both name one)."""
+    closing = _select(f, "court_judgment", role="subject", kind=kind, start=None, end=_c("_effective"),
+                      when=_c("judgment_type") == closer, category=_c("judgment_type"),
+                      counterpart_entity_id=_c("child_entity_id"), detail=_c("case_number"))
+    if closing.is_empty() or opened.is_empty():
+        return closing
+    cp = pl.col("attributes").struct.field("counterpart_entity_id")
+    earlier = opened.select("entity_id", pl.col("start").alias("_opened"), cp.alias("_cp"))
+    matched = (
+        closing.with_row_index("_i")
+        .join(earlier, on="entity_id", how="inner")
+        .filter(pl.col("_opened").is_null() | pl.col("end").is_null() | (pl.col("_opened") <= pl.col("end")))
+        .filter(pl.col("_cp").is_null() | cp.is_null() | (pl.col("_cp") == cp))
+        .select("_i")
+        .unique()
+    )
+    return closing.with_row_index("_i").join(matched, on="_i", how="anti").drop("_i")
 
 
 def _prison(f: pl.DataFrame, s: PolicySettings) -> list[pl.DataFrame]:

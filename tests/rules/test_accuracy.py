@@ -59,7 +59,8 @@ def county(tmp_path_factory):
     settings = Settings()
     records: dict[str, list[pl.DataFrame]] = {}
     batches = []
-    paths = sorted([*out.glob("*.csv"), *out.glob("*.xlsx"), *(out / "sensitive").glob("*")])
+    # Every export layout the generator writes (tab-separated .txt among them), as intake reads the folder.
+    paths = sorted([*(p for p in out.iterdir() if p.suffix in (".csv", ".xlsx", ".txt")), *(out / "sensitive").glob("*")])
     for batch, path in enumerate(paths):
         extract = read_extract(path, as_of=AS_OF)
         accepted = validate_extract(extract, settings).accepted

@@ -288,3 +288,68 @@ def test_should_exit_causes_2_1_2(build, cause):
         court(c, m, "revoke_guardianship", date(2024, 1, 1), child)
         court(c, m, "restore_guardianship", months_ago(1), child)
     assert lead(c, child)[0] == "should_exit" and lead(c, child)[2] == cause
+
+
+def _unlinked_court(c: County, judgment: str, effective: date, child: str | None = None) -> None:
+    """A judgment whose subject is named only (no ID number), so it links to no one."""
+    c.add("court_judgment", case_number=f"(2023)吉{judgment}", judgment_type=judgment, subject_name="当事人",
+          child_id_number=child, effective_date=effective)
+
+
+def _declaration_case(opening: str) -> tuple[County, str]:
+    from tests.rules.test_eligibility import court
+
+    c = County()
+    child, f, m = c.family()
+    enrol(c, child)
+    register(c, child, "social_orphan", father_status="宣告死亡", mother_status="死亡")
+    dead(c, m)
+    if opening == "linked":
+        court(c, f, "declare_dead", date(2023, 1, 1))
+    elif opening == "unlinked":
+        _unlinked_court(c, "declare_dead", date(2023, 1, 1))
+    court(c, f, "revoke_death", months_ago(2))
+    return c, child
+
+
+def _guardianship_case(opening: str) -> tuple[County, str]:
+    from tests.rules.test_eligibility import court
+
+    c = County()
+    child, f, m = c.family()
+    enrol(c, child)
+    register(c, child, "guardianship_difficulty", sub_category="guardianship_failure", basis="监护人资格被撤销")
+    if opening == "linked":
+        court(c, m, "revoke_guardianship", date(2024, 1, 1), child)
+    elif opening == "unlinked":
+        _unlinked_court(c, "revoke_guardianship", date(2024, 1, 1), child)
+    court(c, m, "restore_guardianship", months_ago(1), child)
+    return c, child
+
+
+# policy §2.1.2: "a declaration of death or missing was revoked", "guardianship was restored".
+# The closing judgment is itself a record that the registered situation existed, whether the
+# opening judgment is linked, in the file but unlinkable (name only), or outside the data.
+ENDED_BY_COURT_CASES = [
+    (_declaration_case, "linked", ("should_exit", "社会散居孤儿", "situation_ended:f:declaration_revoked")),
+    (_declaration_case, "unlinked", ("should_exit", "社会散居孤儿", "situation_ended:f:declaration_revoked")),
+    (_declaration_case, "absent", ("should_exit", "社会散居孤儿", "situation_ended:f:declaration_revoked")),
+    (_guardianship_case, "linked", ("should_exit", "监护困境儿童", "situation_ended:p:guardianship_restored")),
+    (_guardianship_case, "unlinked", ("should_exit", "监护困境儿童", "situation_ended:p:guardianship_restored")),
+    (_guardianship_case, "absent", ("should_exit", "监护困境儿童", "situation_ended:p:guardianship_restored")),
+]
+
+
+@pytest.mark.parametrize(("build", "opening", "expected"), ENDED_BY_COURT_CASES,
+                         ids=[f"{b.__name__.strip('_')}-{o}" for b, o, _ in ENDED_BY_COURT_CASES])
+def test_closing_judgment_supports_the_ended_basis_2_1_2(build, opening, expected):
+    c, child = build(opening)
+    assert lead(c, child) == expected
+
+
+def test_revoked_declaration_without_opening_is_not_dead():
+    """The stand-in declaration has ended: the parent is not dead at the as-of date (policy §1.1)."""
+    c, child = _declaration_case("absent")
+    assert "social_orphan" not in c.categories(child)
+    facts = c.facts().facts.filter(pl.col("kind") == "declared_dead")
+    assert facts.height == 1 and facts["start"][0] is None and facts["end"][0] == months_ago(2)
