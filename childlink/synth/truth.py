@@ -212,6 +212,17 @@ class Evaluator:
             return -2, -2  # adopted: new legal parents, none of the birth parents' situations count
         return people.father[pid], people.mother[pid]
 
+    def legal_parents(self, pid: int) -> tuple[int, int]:
+        """The child's parents in law at the as-of date: the adopters once an adoption holds
+        (their relation replaces the birth parents'), else the birth parents."""
+        for f in self.world.facts_of(pid, "adoption"):
+            if f.active(self.as_of):
+                people = self.world.people
+                a, b = f.attrs["adopters"]
+                return (b, a) if a >= 0 and people.sex[a] == 2 else (a, b)
+        people = self.world.people
+        return people.father[pid], people.mother[pid]
+
     def categories(self, pid: int) -> list[str]:
         """Every §1 category the child meets at the as-of date, in precedence order (§1.7)."""
         # The world's cache serves the default policy only; another policy gets its own.
@@ -398,10 +409,12 @@ def evaluate(world: World, policy: PolicySettings | None = None) -> dict[int, Ch
                 truth.flags.append(("category_change", primary_label, f"now:{cats[0]}"))
             else:
                 truth.flags.append(("should_exit", category_label(reg), "situation_ended:" + entry.basis_kind))
-        # §2.1.3 emergency: the child or a parent listed in the period.
+        # §2.1.3 emergency: the child or a parent listed in the period; the parents are the
+        # legal ones at the as-of date (an adopted child's adopters, not the birth parents).
         died = world.death_date(pid)
         if died is None or died > add_months(as_of, -months):
-            for role, who in (("child", pid), ("father", people.father[pid]), ("mother", people.mother[pid])):
+            father, mother = ev.legal_parents(pid)
+            for role, who in (("child", pid), ("father", father), ("mother", mother)):
                 if who >= 0 and who in hit and age_on(birth, as_of) < 18:
                     label = primary_label or (category_label(entry.category) if entry else "")
                     truth.flags.append(("emergency", label, f"{role}:{hit[who]}"))
