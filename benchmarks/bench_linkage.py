@@ -190,7 +190,7 @@ def main() -> None:
         return
 
     from childlink.settings import load_settings
-    from matching.evaluation import pairwise_scores
+    from matching.evaluation import pairwise_scores, twins_merged
 
     upper = load_settings().linkage.upper_threshold
     args.work.mkdir(parents=True, exist_ok=True)
@@ -202,13 +202,16 @@ def main() -> None:
         for system in args.systems:
             out_file = args.work / f"entities_{system}_{records}.parquet"
             stats = _subprocess(system, mentions_file, out_file, upper)
-            scores = pairwise_scores(keyed(mentions, pl.read_parquet(out_file)), truth)
-            rows[system] = stats | {"precision": scores.precision, "recall": scores.recall, "f1": scores.f1}
+            predicted = keyed(mentions, pl.read_parquet(out_file))
+            scores = pairwise_scores(predicted, truth)
+            persons = pl.read_csv(args.work / f"county_{records}" / "truth" / "persons.csv")
+            rows[system] = stats | {"precision": scores.precision, "recall": scores.recall, "f1": scores.f1,
+                                    "twins": twins_merged(predicted, truth, persons)}
         print(f"\n== {mentions.height:,} mentions ({records:,} requested) ==")
-        print(f"{'system':<10} {'wall s':>9} {'peak MB':>9} {'precision':>10} {'recall':>8} {'F1':>8}")
+        print(f"{'system':<10} {'wall s':>9} {'peak MB':>9} {'precision':>10} {'recall':>8} {'F1':>8} {'twins':>6}")
         for system, r in rows.items():
             print(f"{system:<10} {r['wall_s']:>9.1f} {r['peak_mb']:>9.0f} {r['precision']:>10.5f} "
-                  f"{r['recall']:>8.5f} {r['f1']:>8.5f}")
+                  f"{r['recall']:>8.5f} {r['f1']:>8.5f} {r['twins']:>6}")
         if {"childlink", "splink"} <= rows.keys():
             c, s = rows["childlink"], rows["splink"]
             print(f"ratio childlink/splink: wall {c['wall_s'] / s['wall_s']:.2f}, memory {c['peak_mb'] / s['peak_mb']:.2f}")

@@ -279,7 +279,6 @@ class Linker:
     def _mention_evidence(assignments: pl.DataFrame, scored: pl.DataFrame, features: pl.DataFrame) -> pl.DataFrame:
         """Per mention: the best linked edge inside its entity (probability and method), and flags."""
         linked = scored.filter(pl.col("band") == scoring.LINKED).select("idx_l", "idx_r", "match_probability", "method")
-        ends = pl.concat([linked.rename({"idx_l": "idx"}).drop("idx_r"), linked.rename({"idx_r": "idx"}).drop("idx_l")])
         cluster_of = assignments.select("idx", "cluster")
         # only edges whose ends share the final cluster (refused unions do not count)
         both = linked.join(cluster_of.rename({"idx": "idx_l", "cluster": "c_l"}), on="idx_l") \
