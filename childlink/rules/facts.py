@@ -47,7 +47,7 @@ from childlink.rules.intervals import OPEN_END, months_after, planned_end_from_t
 from childlink.rules.linked import Records, linked_sources
 from childlink.rules.people import build_people
 from childlink.rules.register import REGISTER_SCHEMA, active_register
-from childlink.rules.relations import build_relations, parent_role_by_sex
+from childlink.rules.relations import build_relations, legal_parents, parent_role_by_sex
 from childlink.schema import exchange
 from childlink.settings import PolicySettings
 
@@ -418,6 +418,49 @@ def working_away_facts(facts: pl.DataFrame, people: pl.DataFrame, settings: Poli
         list(FACT_SCHEMA))
 
 
+def court_subjects_through_child(court: pl.DataFrame | None, relations: pl.DataFrame, people: pl.DataFrame, *,
+                                 as_of: date) -> pl.DataFrame | None:
+    """Court rows whose subject is written by name only and whose child is linked: the subject
+    is the child's parent of the same name (policy §2.2: parents are found through the
+    child's records). A guardianship judgment is about a parent of the child it names; a
+    subject without an ID number (unlinked, or an entity of its own known by no ID number)
+    is that parent when exactly one of the child's parents bears the name. Returns the rows
+    with those subjects set (link probability: the lower of the child's link and the parent
+    relation's), or None when there is nothing to set."""
+    if court is None or "child_entity_id" not in court.columns:
+        return None
+    known = people.filter(pl.col("id_number").is_not_null()).select(pl.col("entity_id").alias("subject_entity_id"))
+    open_rows = court.filter(pl.col("child_entity_id").is_not_null() & pl.col("subject_name").is_not_null()
+                             & pl.col("subject_id_number").is_null()).join(known, on="subject_entity_id", how="anti")
+    if open_rows.is_empty():
+        return None
+    parents = (
+        legal_parents(relations, as_of=as_of)
+        .unpivot(index="child_entity_id", on=["father_entity_id", "mother_entity_id"], value_name="parent_entity_id")
+        .filter(pl.col("parent_entity_id").is_not_null())
+        .join(people.select(pl.col("entity_id").alias("parent_entity_id"), pl.col("name").alias("_parent_name")),
+              on="parent_entity_id", how="inner")
+        .join(relations.group_by(["child_entity_id", "parent_entity_id"]).agg(pl.col("link_probability").max()),
+              on=["child_entity_id", "parent_entity_id"], how="left")
+    )
+    found = (
+        open_rows.select("batch_id", "row", "child_entity_id", "child_link_p", "subject_name")
+        .join(parents, left_on=["child_entity_id", "subject_name"], right_on=["child_entity_id", "_parent_name"],
+              how="inner")
+        .filter(pl.len().over(["batch_id", "row"]) == 1)
+        .select("batch_id", "row", pl.col("parent_entity_id").alias("_subject"),
+                pl.min_horizontal("child_link_p", "link_probability").alias("_subject_p"))
+    )
+    if found.is_empty():
+        return None
+    return (
+        court.join(found, on=["batch_id", "row"], how="left")
+        .with_columns(pl.coalesce("_subject", "subject_entity_id").alias("subject_entity_id"),
+                      pl.coalesce("_subject_p", "subject_link_p").alias("subject_link_p"))
+        .drop("_subject", "_subject_p")
+    )
+
+
 def facts_of_sources(linked: Mapping[str, pl.DataFrame], settings: PolicySettings) -> pl.DataFrame:
     """Every fact of every linked source, in the FACT_SCHEMA."""
     parts = [empty_facts()]
@@ -445,6 +488,11 @@ def build_facts(
     relations = relations.join(people.select("entity_id", "sex"), left_on="parent_entity_id", right_on="entity_id",
                                how="left")
     relations = parent_role_by_sex(relations)
+    court = court_subjects_through_child(linked.get("court_judgment"), relations, people, as_of=as_of)
+    if court is not None:
+        linked = {**linked, "court_judgment": court}
+        facts = pl.concat([facts.filter(pl.col("source") != "court_judgment"),
+                           *(p.select(list(FACT_SCHEMA)) for p in _court(court, settings))], how="vertical_relaxed")
     facts = pl.concat([facts, working_away_facts(facts, people, settings)], how="vertical_relaxed")
     facts, conflicts = resolve_conflicts(facts, linked, as_of=as_of)
     return Facts(people=people, relations=relations, facts=facts, conflicts=conflicts, as_of=as_of,

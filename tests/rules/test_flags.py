@@ -353,3 +353,34 @@ def test_revoked_declaration_without_opening_is_not_dead():
     assert "social_orphan" not in c.categories(child)
     facts = c.facts().facts.filter(pl.col("kind") == "declared_dead")
     assert facts.height == 1 and facts["start"][0] is None and facts["end"][0] == months_ago(2)
+
+
+def _revoked_by_name(subject_name: str | None, own_entity: bool = False) -> tuple[County, str]:
+    """A guardianship judgment naming the child by ID number and the parent by name only
+    (left unlinked, or, ``own_entity``, given an entity of its own by the linker)."""
+    c = County()
+    child, f, m = c.family()
+    enrol(c, child)
+    father_name = next(r["name"] for r in c.rows["hukou_population"] if r["id_number"] == f)
+    name = {"father": father_name, "stranger": "路人甲"}.get(subject_name, subject_name)
+    c.add("court_judgment", case_number="(2026)吉0183民初1号", judgment_type="revoke_guardianship", subject_name=name,
+          child_id_number=child, effective_date=months_ago(4), **({"@subject": "P-unlinked"} if own_entity else {}))
+    return c, child
+
+
+# policy §2.2 (parents found through the child's records) with §1.3.3 (guardianship revoked by a
+# court): the parent a judgment names without an ID number is the child's parent of that name.
+SUBJECT_BY_NAME_CASES = [
+    ("father", False, ("suspected_eligible", "监护困境儿童", "not_on_register")),
+    ("father", True, ("suspected_eligible", "监护困境儿童", "not_on_register")),
+    ("stranger", False, (None, None, None)),  # no parent of the child bears the name
+    ("stranger", True, (None, None, None)),
+    (None, False, (None, None, None)),
+]
+
+
+@pytest.mark.parametrize(("subject", "own_entity", "expected"), SUBJECT_BY_NAME_CASES,
+                         ids=[f"{s}-{'own_entity' if o else 'unlinked'}" for s, o, _ in SUBJECT_BY_NAME_CASES])
+def test_judgment_subject_found_through_the_child_2_2(subject, own_entity, expected):
+    c, child = _revoked_by_name(subject, own_entity)
+    assert lead(c, child) == expected
