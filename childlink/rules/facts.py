@@ -12,9 +12,12 @@ Kinds and their sources (exchange.yaml ``period`` fields and notes):
 dead                    death; hukou status dead; prison release died;
                         student status died; emergency impact dead
 declared_dead           court declare_dead (ended by revoke_death); hukou
-                        status declared_dead
-declared_missing        court declare_missing (ended by revoke_missing)
-guardianship_revoked    court revoke_guardianship (ended by restore_guardianship)
+                        status declared_dead; a revoke_death alone (ended)
+declared_missing        court declare_missing (ended by revoke_missing); a
+                        revoke_missing alone (ended)
+guardianship_revoked    court revoke_guardianship (ended by restore_guardianship);
+                        a restore_guardianship alone (ended); a subject named
+                        only is the named child's parent of that name
 restricted              prison, custody (except deportation), drug_rehab
 deported                custody measure deportation
 lost_contact            missing_report
