@@ -84,7 +84,35 @@ def generate(folder: Path, *, people: int, seed: int, layout: str) -> dict:
 # --- child process: the comparison ---------------------------------------------------------
 
 
-def compare(extracts: Path, work: Path, *, db_url: str | None, profile: Path | None) -> dict:
+MEMORY_LIMIT_EXIT = 3  # the comparison child's exit status when it stopped itself at --memory-limit
+
+
+def _watch_memory(limit_bytes: int, status: Path) -> None:
+    """Stop this process when its RSS passes ``limit_bytes`` (checked 5 times a second).
+
+    On a shared machine the kernel's OOM killer may pick another user's process;
+    stopping here first keeps the damage to this benchmark.
+    """
+    import threading
+
+    page = os.sysconf("SC_PAGE_SIZE")
+
+    def poll() -> None:
+        while True:
+            with open("/proc/self/statm") as fh:
+                rss = int(fh.read().split()[1]) * page
+            if rss > limit_bytes:
+                state = json.loads(status.read_text()) if status.is_file() else {}
+                state["memory_limit"] = {"limit": limit_bytes, "rss": rss}
+                status.write_text(json.dumps(state))
+                os._exit(MEMORY_LIMIT_EXIT)
+            time.sleep(0.2)
+
+    threading.Thread(target=poll, daemon=True).start()
+
+
+def compare(extracts: Path, work: Path, *, db_url: str | None, profile: Path | None,
+            memory_limit: float | None = None) -> dict:
     """Run the quarterly comparison on a fresh store under ``work``; its figures as a dict."""
     from childlink import pipeline
     from childlink.settings import load_settings
@@ -117,6 +145,8 @@ def compare(extracts: Path, work: Path, *, db_url: str | None, profile: Path | N
     stage = pipeline._Stopwatch.stage
 
     status = work / STATUS_FILE
+    if memory_limit:
+        _watch_memory(int(memory_limit * 1024**3), status)
 
     @contextmanager
     def watched_stage(watch, name: str):
@@ -167,6 +197,8 @@ class ChildFailed(RuntimeError):
         how = f"killed by signal {-returncode}" if returncode < 0 else f"exit status {returncode}"
         if returncode == -9:
             how += " (SIGKILL: out of memory?)"
+        elif returncode == MEMORY_LIMIT_EXIT:
+            how = "stopped at --memory-limit"
         super().__init__(how)
 
 
@@ -184,12 +216,14 @@ def _failed_run(work: Path, error: ChildFailed) -> str:
     if not status_file.is_file():
         return f"comparison failed before its first stage: {error}"
     status = json.loads(status_file.read_text())
+    if "memory_limit" in status:
+        error = f"{error}: RSS {_gib(status['memory_limit']['rss'])} > {_gib(status['memory_limit']['limit'])}"
     lines = [f"comparison failed during stage '{status['running']}': {error}", "",
              f"{'stage':<14} {'seconds':>9}   peak RSS after"]
     for stage, seconds in status["timings"].items():
         peak = status["peak_after"].get(stage)
         lines.append(f"{stage:<14} {seconds:>9.1f}   {_gib(peak) if peak else '':>10}")
-    lines.append(f"{status['running']:<14} {'(killed)':>9}")
+    lines.append(f"{status['running']:<14} {'(unfinished)':>12}")
     return "\n".join(lines)
 
 
@@ -287,6 +321,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="database URL of the store (default: a new SQLite file in the temp folder); "
                              "give an empty database")
     parser.add_argument("--profile", type=Path, default=None, help="write a cProfile of the comparison here")
+    parser.add_argument("--memory-limit", type=float, default=None, metavar="GIB",
+                        help="stop the comparison when its RSS passes this many GiB (a shared machine's safety)")
     parser.add_argument("--generate", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--compare", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
@@ -296,7 +332,8 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(generate(args.generate, people=args.people, seed=args.seed, layout=args.layout)))
         return 0
     if args.compare:  # child: the comparison
-        print(json.dumps(compare(args.compare, args.work, db_url=args.db, profile=args.profile)))
+        print(json.dumps(compare(args.compare, args.work, db_url=args.db, profile=args.profile,
+                                 memory_limit=args.memory_limit)))
         return 0
 
     load_start = _load()
@@ -323,6 +360,8 @@ def main(argv: list[str] | None = None) -> int:
             child_args += ["--db", args.db]
         if args.profile:
             child_args += ["--profile", str(args.profile.resolve())]
+        if args.memory_limit:
+            child_args += ["--memory-limit", str(args.memory_limit)]
         try:
             run = _child(child_args)
         except ChildFailed as error:
