@@ -32,6 +32,9 @@ def job_cache_key(job: str, parameters: Mapping[str, Any]) -> str:
     extracts = parameters.get("extracts_dir")
     if extracts is not None:
         document["inputs"] = folder_checksums(Path(extracts))
+    sensitive = parameters.get("sensitive_dir")
+    if sensitive is not None:
+        document["sensitive_inputs"] = folder_checksums(Path(sensitive))
     settings = parameters.get("settings")
     if isinstance(settings, Settings):
         document["settings"] = settings.model_dump(mode="json")

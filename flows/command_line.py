@@ -14,12 +14,16 @@ from childlink.pipeline import JobOutcome
 
 
 def parse_job_arguments(
-    argv: Sequence[str] | None, *, prog: str, description: str, extracts: bool = True, as_of_help: str = ""
+    argv: Sequence[str] | None, *, prog: str, description: str, extracts: bool = True, as_of_help: str = "",
+    sensitive: bool = False,
 ) -> dict[str, Any]:
     """The flows' common parameters as keyword arguments of the flow function."""
     parser = argparse.ArgumentParser(prog=prog, description=description)
     if extracts:
         parser.add_argument("--extracts", dest="extracts_dir", type=Path, required=True, help="部门数据文件夹 / extracts folder")
+    if sensitive:
+        parser.add_argument("--sensitive", dest="sensitive_dir", type=Path, default=None,
+                            help="敏感数据文件夹（HIV，需授权）/ access-controlled folder of the hiv source")
     parser.add_argument("--out", dest="out_dir", type=Path, required=True, help="结果文件夹 / output folder")
     parser.add_argument("--as-of", dest="as_of", default=None, help=f"基准日 YYYY-MM-DD / as-of date ({as_of_help})")
     parser.add_argument("--county", default=None, help="县级区划代码 / county code (default: settings)")

@@ -50,10 +50,13 @@ def linkage(out_dir: Path, settings: Settings, county: str | None = None) -> Job
 
 @task(name="comparison", **CACHED, **IO_RETRIES)
 def comparison(
-    extracts_dir: Path, out_dir: Path, settings: Settings, as_of: date, county: str | None = None
+    extracts_dir: Path, out_dir: Path, settings: Settings, as_of: date, county: str | None = None,
+    sensitive_dir: Path | None = None,
 ) -> JobOutcome:
     """The quarterly comparison (:func:`childlink.pipeline.run_comparison`)."""
-    return pipeline.run_comparison(extracts_dir, out_dir, settings=settings, as_of=as_of, county=county)
+    return pipeline.run_comparison(
+        extracts_dir, out_dir, settings=settings, as_of=as_of, county=county, sensitive_dir=sensitive_dir
+    )
 
 
 @task(name="flow-children", **CACHED, **IO_RETRIES)

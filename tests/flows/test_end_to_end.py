@@ -79,6 +79,7 @@ def test_quarterly_comparison_on_a_tiny_county(tmp_path):
         as_of=AS_OF,
         settings_file=settings_file,
         database_url=f"sqlite:///{tmp_path / 'childlink.db'}",
+        sensitive_dir=extracts / "sensitive",
     )
     assert outcome.out_dir.is_dir()
     for path in outcome.files.values():

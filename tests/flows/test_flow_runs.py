@@ -1,8 +1,9 @@
 """The flows on the real Prefect runtime, with the job functions replaced by small fakes.
 
-The fakes stand in for childlink.pipeline until it is implemented; what is
-tested here is the wiring: parameters and defaults, caching by input
+The fakes record their calls, so the wiring can be asserted call by call
+without running whole jobs: parameters and defaults, caching by input
 checksums, retries on I/O errors only, and the artifacts a run publishes.
+tests/flows/test_end_to_end.py runs the real jobs under the same runtime.
 """
 
 from __future__ import annotations
