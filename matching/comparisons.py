@@ -207,6 +207,24 @@ class AbsDifferenceLevel(ComparisonLevel):
 
 
 @dataclass(frozen=True)
+class DateRangesMeetLevel(ComparisonLevel):
+    """The date spans ``start``–``end`` of the two sides overlap, each widened by ``slack_days``."""
+
+    start: str = ""
+    end: str = ""
+    slack_days: int = 0
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return (self.start, self.end)
+
+    def matches(self, pairs: pl.DataFrame) -> np.ndarray:
+        start_l, start_r = _days(pairs, self.start)
+        end_l, end_r = _days(pairs, self.end)
+        return (start_l <= end_r + self.slack_days) & (start_r <= end_l + self.slack_days)
+
+
+@dataclass(frozen=True)
 class AndLevel(ComparisonLevel):
     parts: tuple[ComparisonLevel, ...] = ()
 
@@ -254,6 +272,8 @@ class Comparison:
     ``tf_column``: the first level's weight is adjusted by the value's term
     frequency (an exact match on 张伟 says less than one on 欧阳娜娜).
     ``m_start`` are starting m probabilities for EM (one per level).
+    ``needs_either``: the pair is compared only when at least one side holds each
+    of these columns (otherwise null: another comparison weighs that evidence).
     """
 
     name: str
@@ -261,10 +281,11 @@ class Comparison:
     null_columns: tuple[str, ...]
     tf_column: str | None = None
     m_start: tuple[float, ...] = field(default=())
+    needs_either: tuple[str, ...] = ()
 
     @property
     def columns(self) -> tuple[str, ...]:
-        cols = list(self.null_columns) + [c for lv in self.levels for c in lv.columns]
+        cols = list(self.null_columns) + list(self.needs_either) + [c for lv in self.levels for c in lv.columns]
         if self.tf_column:
             cols.append(self.tf_column)
         return tuple(dict.fromkeys(cols))
@@ -282,6 +303,8 @@ class Comparison:
         null = np.zeros(n, dtype=bool)
         for c in self.null_columns:
             null |= pairs[side(c, "l")].is_null().to_numpy() | pairs[side(c, "r")].is_null().to_numpy()
+        for c in self.needs_either:
+            null |= pairs[side(c, "l")].is_null().to_numpy() & pairs[side(c, "r")].is_null().to_numpy()
         todo = ~null
         for i, level in enumerate(self.levels[:-1]):
             if not todo.any():
@@ -319,6 +342,7 @@ def NameComparison(prefix: str = "nm_", name: str = "name") -> Comparison:  # no
 
 
 def BirthDateComparison(column: str = "dob") -> Comparison:  # noqa: N802
+    """Two birth dates; a side with only an age (no date) is left to :func:`AgeComparison`."""
     return Comparison(
         name="birth_date",
         levels=(
@@ -326,12 +350,36 @@ def BirthDateComparison(column: str = "dob") -> Comparison:  # noqa: N802
             DateSwapLevel("day and month swapped", column),
             OrLevel("one day or one digit off", (DateWithinDaysLevel("", column, 1), DateOneDigitLevel("", column))),
             SameYearMonthLevel("same year and month", column),
-            # emergency lists give an age: a birth year (±1) is all there is
             AbsDifferenceLevel("birth year within one", "birth_year", 1),
             ElseLevel(),
         ),
-        null_columns=("birth_year",),
+        null_columns=(column, "birth_year"),
         m_start=_starts(0.9, 0.01, 0.04, 0.02, 0.01, 0.02),
+    )
+
+
+def AgeComparison(start: str = "born_from", end: str = "born_to",  # noqa: N802
+                  age_column: str = "age_born_by") -> Comparison:
+    """Birth dates against an age (emergency lists), on pairs where a side gives an age and no date.
+
+    A side's possible birth dates run from ``start`` to ``end``: one day for a birth date,
+    the year before ``age_column`` (the event date minus the age) for an age. The pair
+    agrees when the spans meet, and is one year off (a nominal age, 虚岁, or an age
+    typed a year out) when they meet widened by a year. Pairs of two birth dates are
+    left to :func:`BirthDateComparison`, where a year's difference is another person.
+    m follows from how ages are written and is not re-estimated (age-only pairs are
+    too few for EM); u is sampled from pairs with an age side (``estimate_u``).
+    """
+    return Comparison(
+        name="age",
+        levels=(
+            DateRangesMeetLevel("birth date consistent with the age", start, end, 0),
+            DateRangesMeetLevel("within a year of the age", start, end, 366),
+            ElseLevel(),
+        ),
+        null_columns=(start, end),
+        needs_either=(age_column,),
+        m_start=_starts(0.8, 0.18, 0.02),
     )
 
 
@@ -402,7 +450,7 @@ def PartnerComparison() -> Comparison:  # noqa: N802
 
 
 def default_comparisons() -> tuple[Comparison, ...]:
-    return (NameComparison(), BirthDateComparison(), SexComparison(), IdNumberComparison(),
+    return (NameComparison(), BirthDateComparison(), AgeComparison(), SexComparison(), IdNumberComparison(),
             DivisionComparison(), ParentNameComparison(), HouseholdComparison(), ContextComparison(),
             PartnerComparison(), SameRecordComparison())
 

@@ -86,7 +86,31 @@ def estimate_u(features: pl.DataFrame, comparisons: Sequence[Comparison], *, max
     columns = [col for c in comparisons for col in c.columns]
     vectors = comparison_vectors(pair_frame(features, pairs, columns), comparisons)
     g = gamma_matrix(vectors, comparisons)
-    return [_level_distribution(g[:, j], len(c.levels)) for j, c in enumerate(comparisons)]
+    u = [_level_distribution(g[:, j], len(c.levels)) for j, c in enumerate(comparisons)]
+    for j, c in enumerate(comparisons):
+        if c.needs_either:
+            u[j] = _u_needing(features, c, max_pairs=max_pairs, rng=rng)
+    return u
+
+
+def _u_needing(features: pl.DataFrame, comparison: Comparison, *, max_pairs: int,
+               rng: np.random.Generator) -> np.ndarray:
+    """u of a comparison made only where a side holds its ``needs_either`` columns (an age).
+
+    Such mentions are too rare for uniform random pairs: each sampled pair takes one
+    of them and any other mention.
+    """
+    holds = pl.all_horizontal([pl.col(c).is_not_null() for c in comparison.needs_either])
+    pool = features.select(pl.int_range(pl.len(), dtype=pl.Int64).alias("i"), holds.alias("h")).filter("h")["i"]
+    n = features.height
+    if pool.len() == 0 or n < 2:
+        return np.full(len(comparison.levels), 1 / len(comparison.levels))
+    left = rng.choice(pool.to_numpy(), max_pairs)
+    right = rng.integers(0, n, max_pairs)
+    keep = left != right
+    pairs = pl.DataFrame({"idx_l": left[keep], "idx_r": right[keep]}, schema={"idx_l": pl.Int64, "idx_r": pl.Int64})
+    vectors = comparison_vectors(pair_frame(features, pairs, comparison.columns), [comparison])
+    return _level_distribution(gamma_matrix(vectors, [comparison])[:, 0], len(comparison.levels))
 
 
 def expectation_maximisation(gammas: np.ndarray, m: list[np.ndarray], u: list[np.ndarray], *, prior: float = 0.5,

@@ -176,7 +176,7 @@ class _Inference:
         lk = self._linker
         columns = [col for c in lk.comparisons for col in c.columns]
         columns += [k for r in lk.blocking_rules for k in r.keys]
-        columns += ["mention_id", *scoring.SAFETY_COLUMNS]
+        columns += ["mention_id", "dob", *scoring.SAFETY_COLUMNS]
         return comparison_vectors(pair_frame(features, pairs, columns), lk.comparisons)
 
     def predict(self, vectors: pl.DataFrame, params: ModelParameters,
@@ -186,6 +186,7 @@ class _Inference:
         name_comp = next((c for c in params.comparisons if c.name == "name"), None)
         else_level = len(name_comp.levels) - 1 if name_comp else 4
         banded = scoring.classify(scored, upper=s.upper_threshold, lower=s.lower_threshold, name_else_level=else_level)
+        banded = scoring.hold_ambiguous(banded, lower=s.lower_threshold)
         return scoring.apply_decisions(banded, decisions)
 
 

@@ -21,6 +21,7 @@ MENTION_COLUMNS: dict[str, pl.DataType] = {
     "household": pl.Utf8,
     # beyond the contract, used by the linker
     "context_id": pl.Utf8, "partner_id": pl.Utf8, "primary": pl.Boolean, "one_to_one": pl.Boolean, "record_key": pl.Utf8, "birth_year_est": pl.Int32,
+    "born_by_age": pl.Date,
     "fingerprint": pl.Utf8,
 }
 
@@ -73,9 +74,12 @@ def _role_mentions(batch_id: int, source: Source, source_file: str, frame: pl.Da
     partner_id = roles.get(partner_role, {}).get("id_number") if partner_role else None
     key_parts = [_col(frame, k, pl.Utf8).fill_null("") for k in source.record_key]
     birth_year_est = pl.lit(None, dtype=pl.Int32)
+    born_by_age = pl.lit(None, dtype=pl.Date)
     if primary and "age" in frame.columns and "event_date" in frame.columns:
-        # Emergency lists give an age instead of a birth date.
+        # Emergency lists give an age instead of a birth date: someone aged A on the
+        # event date was born in the year up to the event date minus A years.
         birth_year_est = (pl.col("event_date").dt.year() - pl.col("age")).cast(pl.Int32)
+        born_by_age = pl.col("event_date").dt.offset_by(pl.format("-{}y", pl.col("age").cast(pl.Int64)))
 
     out = frame.select(
         pl.lit(batch_id, dtype=pl.Int64).alias("batch_id"),
@@ -106,6 +110,7 @@ def _role_mentions(batch_id: int, source: Source, source_file: str, frame: pl.Da
         pl.lit(primary and source.one_record_per_person_at_a_time and source.key not in ONE_TO_ONE_EXEMPT).alias("one_to_one"),
         pl.concat_str(key_parts, separator="|").alias("record_key"),
         birth_year_est.alias("birth_year_est"),
+        born_by_age.alias("born_by_age"),
     )
     present = pl.col("id_number").is_not_null() | pl.col("name").is_not_null() | pl.col("name_raw").is_not_null()
     return out.filter(present)

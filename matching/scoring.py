@@ -16,6 +16,12 @@ its probability, and is not queued for review either):
 * ``birth_order`` — two newborn placeholders of different birth order
   ('之长子' / '之次子').
 
+A mention giving only name, age and place (an emergency list without ID
+numbers) that fits two people — two birth dates or ID numbers, the second
+fitting almost as well as the first — is not linked to either: its linked
+pairs go to review (``hold_ambiguous``; two 张伟 of one township of an age
+are a reviewer's call).
+
 Deterministic links: the same valid ID number and compatible names (any name
 level but 'else', or a name missing); or a parent / guardian with the same name
 (characters or pinyin) on two records of the same child, or with the same other parent.
@@ -30,6 +36,8 @@ from matching.estimate import ModelParameters
 
 LINKED, REVIEW, NOT_LINKED = "linked", "review", "not_linked"
 DETERMINISTIC, PROBABILISTIC, DECISION = "deterministic", "probabilistic", "review_decision"
+# Bits by which a name-and-age-only mention's best candidate must beat the next person.
+AMBIGUITY_MARGIN = 4.0
 SAFETY_COLUMNS = ("id_strong", "source_file", "one_to_one", "record_key", "placeholder", "id", "fingerprint")
 
 
@@ -137,3 +145,36 @@ def apply_decisions(pairs: pl.DataFrame, decisions: pl.DataFrame | None) -> pl.D
         pl.when(linked).then(1.0).when(unlinked).then(0.0).otherwise(pl.col("match_probability"))
         .alias("match_probability"),
     )
+
+
+def hold_ambiguous(pairs: pl.DataFrame, *, lower: float, column: str = "age_born_by",
+                   margin: float = AMBIGUITY_MARGIN) -> pl.DataFrame:
+    """Linked probabilistic pairs of a ``column``-only mention that fits several people → review.
+
+    A mention holding ``column`` (an age) and no valid ID number meets its candidates
+    on name, age and place only. Candidates at or above ``lower`` are grouped into
+    people (birth date and valid ID number); when the second-best person's match
+    weight comes within ``margin`` bits of the best one's, which one it is cannot be
+    told and none of the mention's pairs is linked.
+    """
+    if f"{column}_l" not in pairs.columns or pairs.height == 0:
+        return pairs
+    fits = pairs.filter((pl.col("match_probability") >= lower) & pl.col("blocked_by").is_null()
+                        & (pl.col("method") == PROBABILISTIC))
+    ends = [fits.filter(pl.col(f"{column}_{this}").is_not_null() & pl.col(f"id_strong_{this}").is_null())
+            .select(pl.col(f"idx_{this}").alias("idx"), pl.col(f"dob_{other}").alias("dob"),
+                    pl.col(f"id_strong_{other}").alias("id"), "match_weight")
+            for this, other in (("l", "r"), ("r", "l"))]
+    candidates = pl.concat(ends).drop_nulls("dob")
+    # A person is a birth date and a valid ID number (twins share the date); a candidate
+    # without a number is the person of its date who has one, if any.
+    with_id = pl.col("id").drop_nulls().first().over("idx", "dob")
+    candidates = candidates.with_columns(pl.coalesce(pl.col("id"), with_id).alias("id"))
+    per_person = (candidates.group_by("idx", "dob", "id").agg(pl.col("match_weight").max())
+                  .sort("match_weight", descending=True))
+    ranked = per_person.group_by("idx", maintain_order=True).agg(pl.col("match_weight").head(2).alias("top"))
+    second, best = pl.col("top").list.get(1, null_on_oob=True), pl.col("top").list.get(0)
+    ambiguous = ranked.filter((second >= best - margin).fill_null(False))["idx"].implode()
+    held = ((pl.col("idx_l").is_in(ambiguous) | pl.col("idx_r").is_in(ambiguous))
+            & (pl.col("band") == LINKED) & (pl.col("method") == PROBABILISTIC))
+    return pairs.with_columns(pl.when(held).then(pl.lit(REVIEW)).otherwise(pl.col("band")).alias("band"))

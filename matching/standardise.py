@@ -205,6 +205,9 @@ def mention_features(mentions: pl.DataFrame) -> pl.DataFrame:
     * ``id_valid`` — ``id`` with a correct check character (a safe identifier);
     * ``dob`` / ``sex_any`` — the record's value, else the one in its ID number;
     * name parts and pinyin (``nm_*``), the mother's and father's names (``mo_*``, ``fa_*``);
+    * ``birth_year`` — the birth date's year, else the one an age implies; ``age_born_by`` — on
+      mentions giving an age and no birth date, the latest birth date the age allows;
+      ``born_from`` / ``born_to`` — the birth dates a mention allows (one day, or the year an age spans);
     * ``record`` — batch and row: two roles of one row with one name are one person (guardian = mother);
     * ``placeholder`` — the birth-order part of a placeholder name ('之长子'), for twins.
     """
@@ -236,6 +239,12 @@ def mention_features(mentions: pl.DataFrame) -> pl.DataFrame:
         .alias("placeholder"),
     )
     m = m.with_columns(pl.coalesce(pl.col("dob").dt.year().cast(pl.Int32), pl.col("birth_year_est")).alias("birth_year"))
+    # the birth dates a mention allows: its own, else the year up to the latest date its age allows
+    by_age = pl.when(pl.col("dob").is_null()).then(pl.col("born_by_age"))
+    m = m.with_columns(by_age.alias("age_born_by")).with_columns(
+        pl.coalesce(pl.col("dob"), pl.col("age_born_by").dt.offset_by("-1y").dt.offset_by("1d")).alias("born_from"),
+        pl.coalesce(pl.col("dob"), pl.col("age_born_by")).alias("born_to"),
+    )
     m = add_name_parts(m, "name", "nm_")
     m = add_name_parts(m, "mother_name", "mo_")
     m = add_name_parts(m, "father_name", "fa_")
