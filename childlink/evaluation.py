@@ -24,6 +24,7 @@ from childlink.settings import Settings
 LINKAGE_JSON = "linkage_evaluation.json"
 FLAGS_CSV = "flag_evaluation.csv"
 PR_CURVE_PNG = "pr_curve.png"
+PR_CURVE_CSV = "pr_curve.csv"
 
 
 @dataclass
@@ -53,7 +54,7 @@ def evaluate_linkage(extracts: Path, truth_dir: Path, out_dir: Path, *, settings
     Returns pairwise precision, recall and F1 (from cluster contingency counts),
     twins merged, the review queue (size and share of linked records) and
     writes ``linkage_evaluation.json`` and the precision–recall curve over the
-    threshold (``pr_curve.png``) into ``out_dir``.
+    threshold (``pr_curve.png``, ``pr_curve.csv``) into ``out_dir``.
     """
     from matching import evaluation
     from matching.linker import Linker
@@ -80,6 +81,7 @@ def evaluate_linkage(extracts: Path, truth_dir: Path, out_dir: Path, *, settings
     )
     out_dir.mkdir(parents=True, exist_ok=True)
     evaluation.plot_precision_recall(curve, out_dir / PR_CURVE_PNG)
+    curve.write_csv(out_dir / PR_CURVE_CSV)  # the same curve as numbers, to read a threshold off
     report = scores.as_dict() | {
         "mentions": mentions.height,
         "entities": result.assignments["entity_id"].n_unique(),

@@ -73,8 +73,11 @@ def precision_recall_curve(pairs: pl.DataFrame, truth: pl.DataFrame, *, threshol
                            key: str = "mention_id", person: str = "person_id") -> pl.DataFrame:
     """Pairwise precision and recall of the *scored pairs* as the match threshold moves.
 
-    ``pairs`` needs ``mention_id_l, mention_id_r, match_probability``; true pairs
-    outside the candidate set count as missed at every threshold.
+    ``pairs`` needs ``mention_id_l, mention_id_r, match_probability``. The
+    threshold only acts on the pairs blocking proposed, so ``recall`` is taken
+    among the true pairs in that candidate set (what choosing a threshold can
+    change); ``candidate_recall`` is the share of all true pairs the blocking
+    proposed (clustering recovers many of the others through shared entities).
     """
     thresholds = thresholds if thresholds is not None else np.linspace(0.0, 1.0, 101)
     t = truth.select(key, person)
@@ -85,13 +88,15 @@ def precision_recall_curve(pairs: pl.DataFrame, truth: pl.DataFrame, *, threshol
     true_pairs = t.group_by(person).len().select(_pairs(pl.col("len").cast(pl.Int64))).item() or 0
     prob = labelled["match_probability"].to_numpy()
     match = labelled["match"].to_numpy()
+    candidates = int(match.sum())
     rows = []
     for th in thresholds:
         sel = prob >= th
         tp = int((sel & match).sum())
         n = int(sel.sum())
         rows.append({"threshold": float(th), "precision": tp / n if n else 1.0,
-                     "recall": tp / true_pairs if true_pairs else 1.0, "predicted_pairs": n})
+                     "recall": tp / candidates if candidates else 1.0, "predicted_pairs": n,
+                     "candidate_recall": candidates / true_pairs if true_pairs else 1.0})
     return pl.DataFrame(rows)
 
 
@@ -102,9 +107,13 @@ def plot_precision_recall(curve: pl.DataFrame, path: Path | str) -> Path:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(5, 4), dpi=120)
+    fig, ax = plt.subplots(figsize=(6, 4.5), dpi=120)
     ax.plot(curve["recall"], curve["precision"], marker=".", linewidth=1)
-    ax.set_xlabel("recall")
+    # Label a few thresholds so a reader can pick one off the curve.
+    for row in curve.filter(pl.col("threshold").is_in([0.5, 0.8, 0.9, 0.95, 0.99])).iter_rows(named=True):
+        ax.annotate(f"{row['threshold']:.2f}", (row["recall"], row["precision"]), fontsize=7,
+                    textcoords="offset points", xytext=(4, -10))
+    ax.set_xlabel("recall among candidate pairs")
     ax.set_ylabel("precision")
     ax.set_title("pairwise precision-recall over the match threshold")
     ax.grid(True, alpha=0.3)

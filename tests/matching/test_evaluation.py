@@ -43,5 +43,10 @@ def test_precision_recall_curve_and_plot(tmp_path):
     curve = precision_recall_curve(pairs, truth, thresholds=np.array([0.0, 0.5, 1.0]))
     assert curve["precision"].to_list() == [1 / 3, 1.0, 1.0]
     assert curve["recall"].to_list() == [1.0, 1.0, 0.0]
+    assert curve["candidate_recall"].to_list() == [1.0, 1.0, 1.0]
+    # A true pair blocking never proposed lowers candidate recall, not the threshold's recall.
+    more = pl.DataFrame({"mention_id": ["a", "b", "c", "d"], "person_id": [1, 1, 2, 1]})
+    curve = precision_recall_curve(pairs, more, thresholds=np.array([0.5]))
+    assert curve["recall"].to_list() == [1.0] and curve["candidate_recall"].to_list() == [1 / 3]
     path = plot_precision_recall(curve, tmp_path / "pr.png")
     assert path.read_bytes()[:4] == b"\x89PNG"
