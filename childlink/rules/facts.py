@@ -45,6 +45,7 @@ from datetime import date
 
 import polars as pl
 
+from childlink.rules.adoptees import adoptee_aliases, merge_aliases
 from childlink.rules.conflicts import CONFLICT_SCHEMA, resolve_conflicts
 from childlink.rules.intervals import OPEN_END, months_after, planned_end_from_term
 from childlink.rules.linked import Records, linked_sources
@@ -496,10 +497,12 @@ def build_facts(
         linked = {**linked, "court_judgment": court}
         facts = pl.concat([facts.filter(pl.col("source") != "court_judgment"),
                            *(p.select(list(FACT_SCHEMA)) for p in _court(court, settings))], how="vertical_relaxed")
+    people, relations, facts, register = merge_aliases(people, relations, facts, active_register(linked),
+                                                       adoptee_aliases(linked, people))
     facts = pl.concat([facts, working_away_facts(facts, people, settings)], how="vertical_relaxed")
     facts, conflicts = resolve_conflicts(facts, linked, as_of=as_of)
     return Facts(people=people, relations=relations, facts=facts, conflicts=conflicts, as_of=as_of,
-                 register=active_register(linked))
+                 register=register)
 
 
 __all__ = ["ATTRIBUTES", "CONFLICT_SCHEMA", "FACT_SCHEMA", "OPEN_END", "Facts", "build_facts", "facts_of_sources"]

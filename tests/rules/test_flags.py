@@ -384,3 +384,36 @@ SUBJECT_BY_NAME_CASES = [
 def test_judgment_subject_found_through_the_child_2_2(subject, own_entity, expected):
     c, child = _revoked_by_name(subject, own_entity)
     assert lead(c, child) == expected
+
+
+def _adopted_renamed(alias_name: str) -> tuple[County, str]:
+    """A registered orphan adopted under a new name; the school roll's row (same ID number,
+    name ``alias_name``) was linked to an entity of its own."""
+    c = County()
+    child, f, m = c.family(child_birth=date(2016, 5, 1))
+    dead(c, f), dead(c, m)
+    register(c, child, "social_orphan", father_status="死亡", mother_status="死亡")
+    c.add("adoption", id_number=child, name="童", name_after="刘新童", adopter1_name="养父",
+          registration_date=months_ago(2))
+    c.add("student_roll", id_number=child, name=alias_name, school="某小学", status="studying",
+          enrolled_date=date(2022, 9, 1), **{"@child": "P-renamed"})
+    return c, child
+
+
+# exchange adoption notes ("link on id_number first, then on name or name_after"), policy §2.1:
+# the records under the adopted child's new (or old) name are that child's, so the registered
+# child exits as adopted, is on the school roll, and is not a second, unregistered orphan.
+ADOPTEE_CASES = [
+    ("刘新童", {"should_exit"}),  # the new name
+    ("童", {"should_exit"}),  # the old name
+    ("王某某", {"should_exit", "dropout_risk"}),  # another name: not taken for the child
+]
+
+
+@pytest.mark.parametrize(("alias_name", "expected"), ADOPTEE_CASES, ids=[n for n, _ in ADOPTEE_CASES])
+def test_adopted_child_under_new_name_is_one_child(alias_name, expected):
+    c, child = _adopted_renamed(alias_name)
+    flags = c.flags()
+    assert set(flags.filter(pl.col("entity_id") == entity(child))["flag"]) == expected
+    assert lead(c, child)[2] == "adopted"
+    assert flags.filter(pl.col("entity_id") == "P-renamed").is_empty()
