@@ -424,45 +424,55 @@ def working_away_facts(facts: pl.DataFrame, people: pl.DataFrame, settings: Poli
 
 def court_subjects_through_child(court: pl.DataFrame | None, relations: pl.DataFrame, people: pl.DataFrame, *,
                                  as_of: date) -> pl.DataFrame | None:
-    """Court rows whose subject is written by name only and whose child is linked: the subject
-    is the child's parent of the same name (policy §2.2: parents are found through the
-    child's records). A guardianship judgment is about a parent of the child it names; a
-    subject without an ID number (unlinked, or an entity of its own known by no ID number)
-    is that parent when exactly one of the child's parents bears the name. Returns the rows
-    with those subjects set (link probability: the lower of the child's link and the parent
-    relation's), or None when there is nothing to set."""
+    """Court rows naming the parent or the child by name only while the other is linked: the
+    one named is the linked person's parent (child) of that name (policy §2.2: parents are
+    found through the child's records). A guardianship judgment is about a parent and a
+    child of theirs; a person without an ID number on the row (unlinked, or an entity of its
+    own known by no ID number) is that relative when exactly one of them bears the name.
+    Returns the rows with those persons set (link probability: the lower of the other
+    person's link and the parent relation's), or None when there is nothing to set."""
     if court is None or "child_entity_id" not in court.columns:
         return None
-    known = people.filter(pl.col("id_number").is_not_null()).select(pl.col("entity_id").alias("subject_entity_id"))
-    open_rows = court.filter(pl.col("child_entity_id").is_not_null() & pl.col("subject_name").is_not_null()
-                             & pl.col("subject_id_number").is_null()).join(known, on="subject_entity_id", how="anti")
-    if open_rows.is_empty():
-        return None
-    parents = (
+    known = people.filter(pl.col("id_number").is_not_null()).select("entity_id")
+    family = (
         legal_parents(relations, as_of=as_of)
         .unpivot(index="child_entity_id", on=["father_entity_id", "mother_entity_id"], value_name="parent_entity_id")
         .filter(pl.col("parent_entity_id").is_not_null())
-        .join(people.select(pl.col("entity_id").alias("parent_entity_id"), pl.col("name").alias("_parent_name")),
-              on="parent_entity_id", how="inner")
         .join(relations.group_by(["child_entity_id", "parent_entity_id"]).agg(pl.col("link_probability").max()),
               on=["child_entity_id", "parent_entity_id"], how="left")
     )
-    found = (
-        open_rows.select("batch_id", "row", "child_entity_id", "child_link_p", "subject_name")
-        .join(parents, left_on=["child_entity_id", "subject_name"], right_on=["child_entity_id", "_parent_name"],
-              how="inner")
-        .filter(pl.len().over(["batch_id", "row"]) == 1)
-        .select("batch_id", "row", pl.col("parent_entity_id").alias("_subject"),
-                pl.min_horizontal("child_link_p", "link_probability").alias("_subject_p"))
-    )
-    if found.is_empty():
+    names = people.select("entity_id", "name")
+    found = []
+    for named, other, relative in (("subject", "child", "parent"), ("child", "subject", "child")):
+        rows = court.filter(pl.col(f"{other}_entity_id").is_not_null() & pl.col(f"{named}_name").is_not_null()
+                            & pl.col(f"{named}_id_number").is_null()).join(
+            known, left_on=f"{named}_entity_id", right_on="entity_id", how="anti")
+        if rows.is_empty():
+            continue
+        pivot = "child" if relative == "parent" else "parent"
+        candidates = family.join(names, left_on=f"{relative}_entity_id", right_on="entity_id", how="inner").select(
+            pl.col(f"{pivot}_entity_id").alias("_other"), pl.col(f"{relative}_entity_id").alias("_found"),
+            pl.col("name").alias("_name"), pl.col("link_probability").alias("_rel_p"))
+        found.append(
+            rows.select("batch_id", "row", pl.col(f"{other}_entity_id").alias("_other"), pl.col(f"{other}_link_p"),
+                        pl.col(f"{named}_name").alias("_name"))
+            .join(candidates, on=["_other", "_name"], how="inner")
+            .filter(pl.len().over(["batch_id", "row"]) == 1)
+            .select("batch_id", "row", pl.lit(named).alias("_role"), "_found",
+                    pl.min_horizontal(f"{other}_link_p", "_rel_p").alias("_p"))
+        )
+    found = [f for f in found if f.height]
+    if not found:
         return None
-    return (
-        court.join(found, on=["batch_id", "row"], how="left")
-        .with_columns(pl.coalesce("_subject", "subject_entity_id").alias("subject_entity_id"),
-                      pl.coalesce("_subject_p", "subject_link_p").alias("subject_link_p"))
-        .drop("_subject", "_subject_p")
-    )
+    for part in found:
+        role = part["_role"][0]
+        court = (
+            court.join(part.drop("_role"), on=["batch_id", "row"], how="left")
+            .with_columns(pl.coalesce("_found", f"{role}_entity_id").alias(f"{role}_entity_id"),
+                          pl.coalesce("_p", f"{role}_link_p").alias(f"{role}_link_p"))
+            .drop("_found", "_p")
+        )
+    return court
 
 
 def facts_of_sources(linked: Mapping[str, pl.DataFrame], settings: PolicySettings) -> pl.DataFrame:

@@ -417,3 +417,27 @@ def test_adopted_child_under_new_name_is_one_child(alias_name, expected):
     assert set(flags.filter(pl.col("entity_id") == entity(child))["flag"]) == expected
     assert lead(c, child)[2] == "adopted"
     assert flags.filter(pl.col("entity_id") == "P-renamed").is_empty()
+
+
+def _revoked_child_by_name(child_name: str) -> tuple[County, str]:
+    """A guardianship judgment naming the father by ID number and the child by name only."""
+    c = County()
+    child, f, m = c.family()
+    enrol(c, child)
+    own = next(r["name"] for r in c.rows["hukou_population"] if r["id_number"] == child)
+    name = own if child_name == "child" else child_name
+    c.add("court_judgment", case_number="(2025)吉0183民初2号", judgment_type="revoke_guardianship", subject_name="父",
+          subject_id_number=f, child_name=name, effective_date=months_ago(8))
+    return c, child
+
+
+CHILD_BY_NAME_CASES = [
+    ("child", ("suspected_eligible", "监护困境儿童", "not_on_register")),
+    ("别人家孩子", (None, None, None)),  # not a child of the parent: the judgment is about someone else
+]
+
+
+@pytest.mark.parametrize(("child_name", "expected"), CHILD_BY_NAME_CASES, ids=["own_child", "other_name"])
+def test_judgment_child_found_through_the_parent_2_2(child_name, expected):
+    c, child = _revoked_child_by_name(child_name)
+    assert lead(c, child) == expected
