@@ -8,6 +8,7 @@ mounted elsewhere (a shared volume for a distributed run) with the database.
 from __future__ import annotations
 
 import os
+import secrets
 import re
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath
@@ -32,10 +33,16 @@ _SAFE_SOURCE = re.compile(r"^[a-z0-9_]+$")
 
 
 def records_relative_path(*, source: str, batch_id: int) -> str:
-    """``records/<source>/<batch_id>.parquet`` (POSIX separators, whatever the system)."""
+    """``records/<source>/<batch_id>-<8 hex>.parquet`` (POSIX separators, whatever the system).
+
+    Batch ids are numbered per database; the random suffix keeps two stores
+    that share a data folder (two counties, or a test and a demo run in one
+    working folder) from writing over each other's records. Readers use the
+    path kept on the batch row.
+    """
     if not _SAFE_SOURCE.match(source or ""):
         raise ValueError(f"source must be an exchange.yaml source key (a-z, 0-9, _), got {source!r}")
-    return str(PurePosixPath(RECORDS_DIR, source, f"{batch_id}.parquet"))
+    return str(PurePosixPath(RECORDS_DIR, source, f"{batch_id}-{secrets.token_hex(4)}.parquet"))
 
 
 def write_batch_records(store: Store, *, batch_id: int, source: str, frame: pl.DataFrame) -> str:

@@ -1,3 +1,4 @@
+import re
 from datetime import date
 
 import polars as pl
@@ -31,7 +32,7 @@ def test_records_round_trip_through_parquet(store, run_id):
         }
     )
     relative = write_batch_records(store, batch_id=batch_id, source="prison", frame=frame)
-    assert relative == f"records/prison/{batch_id}.parquet"
+    assert re.fullmatch(rf"records/prison/{batch_id}-[0-9a-f]{{8}}\.parquet", relative)
     assert (store.data_dir / relative).is_file()
     assert get_batch(store, batch_id=batch_id).records_path == relative
     assert read_batch_records(store, batch_id=batch_id).equals(frame)
@@ -88,4 +89,21 @@ def test_an_accepted_batch_is_saved_all_or_nothing(store, run_id):
     assert list_batches(store) == [batch]
     assert not (store.data_dir / "records" / "death").exists() or not any((store.data_dir / "records" / "death").iterdir())
     again = save_accepted_batch(store, run_id=run_id, source_file="death.csv", source="death", checksum="f" * 64, records=records)
-    assert get_batch(store, batch_id=again).records_path == f"records/death/{again}.parquet"
+    assert re.fullmatch(rf"records/death/{again}-[0-9a-f]{{8}}\.parquet", get_batch(store, batch_id=again).records_path)
+
+
+def test_two_stores_sharing_a_data_folder_keep_their_own_records(tmp_path, run_id, store):
+    """Batch ids are per database: the same id in two stores must not share a file."""
+    from childlink.store import open_store
+    from childlink.store import repository as repo
+
+    other = open_store(f"sqlite:///{tmp_path / 'other.db'}", data_dir=store.data_dir)
+    other_run = repo.start_run(other, kind="intake", county="220183")
+    mine = pl.DataFrame({"row": [1], "name": ["张伟"]})
+    theirs = pl.DataFrame({"row": [1], "name": ["王芳"]})
+    a = save_accepted_batch(store, run_id=run_id, source_file="death_1.csv", source="death", checksum="a" * 64,
+                            records=mine)
+    b = save_accepted_batch(other, run_id=other_run, source_file="death_1.csv", source="death", checksum="b" * 64,
+                            records=theirs)
+    assert read_batch_records(store, batch_id=a)["name"].to_list() == ["张伟"]
+    assert read_batch_records(other, batch_id=b)["name"].to_list() == ["王芳"]
