@@ -113,6 +113,24 @@ def _u_needing(features: pl.DataFrame, comparison: Comparison, *, max_pairs: int
     return _level_distribution(gamma_matrix(vectors, [comparison])[:, 0], len(comparison.levels))
 
 
+def unique_rows(gammas: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(gammas, axis=0, return_counts=True)`` for a matrix of few distinct levels per column.
+
+    Each row is packed into one int64 (mixed radix over each column's sorted levels), so the sort
+    is over integers instead of row records: the same rows in the same order, several times faster.
+    """
+    codes = np.zeros(len(gammas), dtype=np.int64)
+    radix = 1
+    for j in range(gammas.shape[1]):
+        levels, rank = np.unique(gammas[:, j], return_inverse=True)
+        radix *= len(levels)
+        if radix >= 2**62:  # too many distinct levels to pack: the general (slower) way
+            return np.unique(gammas, axis=0, return_counts=True)
+        codes = codes * len(levels) + rank.reshape(-1)
+    _, first, counts = np.unique(codes, return_index=True, return_counts=True)
+    return gammas[first], counts
+
+
 def expectation_maximisation(gammas: np.ndarray, m: list[np.ndarray], u: list[np.ndarray], *, prior: float = 0.5,
                              estimate: Sequence[bool] | None = None, max_iterations: int = 25,
                              tolerance: float = 1e-4) -> tuple[list[np.ndarray], float, int]:
@@ -124,7 +142,7 @@ def expectation_maximisation(gammas: np.ndarray, m: list[np.ndarray], u: list[np
     """
     k = gammas.shape[1]
     estimate = list(estimate) if estimate is not None else [True] * k
-    patterns, counts = np.unique(gammas, axis=0, return_counts=True)
+    patterns, counts = unique_rows(gammas)
     counts = counts.astype(float)
     m = [x.copy() for x in m]
     lam = prior

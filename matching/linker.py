@@ -117,9 +117,12 @@ class _Training:
         start = [np.asarray(c.m_start if c.m_start else np.full(len(c.levels), 1 / len(c.levels))) for c in comps]
         estimates: dict[str, list[np.ndarray]] = {n: [] for n in names}
         iterations = 0
+        # Only the gamma columns and the sessions' keys: filtering the whole pair frame copies every column.
+        keys = dict.fromkeys(f"{k}_{s}" for session in lk.sessions for k in session.rule.keys for s in ("l", "r"))
+        narrow = vectors.select(*keys, *[f"gamma_{c.name}" for c in comps])
         for session in lk.sessions:
             agree = pl.all_horizontal([(pl.col(f"{k}_l") == pl.col(f"{k}_r")).fill_null(False) for k in session.rule.keys])
-            subset = vectors.filter(agree)
+            subset = narrow.filter(agree)
             if subset.height < 50:
                 continue
             if subset.height > lk.em_max_pairs:
@@ -247,6 +250,7 @@ class Linker:
         lap("standardise")
         scored, clusters, refused = self._pass(features, decisions, train, lap)
         if self.context_pass:
+            del scored  # the first pass's pairs: freed before the second pass builds its own
             # Second pass: a parent named only on a newborn's record meets the same parent on
             # the child's other records through the child's *entity* (the newborn has no ID).
             features = with_entity_context(features, clusters)
