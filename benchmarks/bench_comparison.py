@@ -4,7 +4,7 @@
     uv run python benchmarks/bench_comparison.py --keep /tmp/bench-county --profile compare.prof
 
 Generates a synthetic county (``childlink.synth.generate_county``, every
-department's extract, the HIV file included) in a child process, then runs the
+department's extract; the HIV file in its access-controlled folder) in a child process, then runs the
 quarterly comparison — intake, linkage, facts, eligibility, flags, cases,
 reports — in a second child process on a fresh store, so that the comparison's
 wall time and RSS high-water mark are its own. Generation is timed apart and
@@ -112,7 +112,7 @@ def _watch_memory(limit_bytes: int, status: Path) -> None:
 
 
 def compare(extracts: Path, work: Path, *, db_url: str | None, profile: Path | None,
-            memory_limit: float | None = None) -> dict:
+            memory_limit: float | None = None, sensitive: Path | None = None) -> dict:
     """Run the quarterly comparison on a fresh store under ``work``; its figures as a dict."""
     from childlink import pipeline
     from childlink.settings import load_settings
@@ -166,7 +166,7 @@ def compare(extracts: Path, work: Path, *, db_url: str | None, profile: Path | N
     if profiler is not None:
         profiler.enable()
     outcome = pipeline.run_comparison(extracts, work / "out", settings=settings, as_of=AS_OF, county=COUNTY,
-                                      progress=progress)
+                                      progress=progress, sensitive_dir=sensitive)
     if profiler is not None:
         profiler.disable()
     wall = time.perf_counter() - started
@@ -228,7 +228,7 @@ def _failed_run(work: Path, error: ChildFailed) -> str:
 
 
 def _extracts_folder(county: Path, target: Path) -> Path:
-    """The folder the officer would hand over: every extract (HIV too), no ground truth.
+    """The folder the officer would hand over: every shared extract, no ground truth.
 
     Hard links (copies across file systems) so that ``truth/`` is neither read nor checksummed.
     """
@@ -236,9 +236,6 @@ def _extracts_folder(county: Path, target: Path) -> Path:
         shutil.rmtree(target)
     target.mkdir(parents=True)
     sources = [p for p in county.iterdir() if p.is_file() and p.name != GENERATED_MARK]
-    sensitive = county / "sensitive"
-    if sensitive.is_dir():
-        sources += [p for p in sensitive.iterdir() if p.is_file()]
     for path in sources:
         try:
             os.link(path, target / path.name)
@@ -284,11 +281,11 @@ def report(gen: dict, run: dict, *, load_start, load_end, db_url: str) -> str:
                  "child reports the parent's RSS at exec)")
     lines.append(f"  sum          {_gib(run['peak_self'] + run['peak_children']):>10}")
     lines.append("")
-    counts = run["counts"]
-    if "rows_read" not in counts:  # a run summary without the intake totals: add them up per file
-        loaded = [f for f in run["files"] if f["status"] == "accepted"]
-        counts |= {key: sum(f[field] or 0 for f in loaded) for key, field in
-                   (("rows_read", "rows"), ("rows_accepted", "accepted"), ("rows_quarantined", "quarantined"))}
+    counts = dict(run["counts"])
+    # Rows per file as the intake reported them: the shared folder and the sensitive one together.
+    loaded = [f for f in run["files"] if f["status"] == "accepted"]
+    counts |= {key: sum(f[field] or 0 for f in loaded) for key, field in
+               (("rows_read", "rows"), ("rows_accepted", "accepted"), ("rows_quarantined", "quarantined"))}
     lines.append(f"rows read      {counts.get('rows_read', 0):>10,}   accepted {counts.get('rows_accepted', 0):,}, "
                  f"quarantined {counts.get('rows_quarantined', 0):,}")
     lines.append(f"mentions       {counts.get('mentions', 0):>10,}")
@@ -326,6 +323,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--generate", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--compare", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--sensitive", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
     if args.generate:  # child: generation
@@ -333,7 +331,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.compare:  # child: the comparison
         print(json.dumps(compare(args.compare, args.work, db_url=args.db, profile=args.profile,
-                                 memory_limit=args.memory_limit)))
+                                 memory_limit=args.memory_limit, sensitive=args.sensitive)))
         return 0
 
     load_start = _load()
@@ -356,6 +354,8 @@ def main(argv: list[str] | None = None) -> int:
         work.mkdir()
         print("running the comparison ...", file=sys.stderr, flush=True)
         child_args = ["--compare", str(extracts), "--work", str(work)]
+        if (county / "sensitive").is_dir():  # HIV: the access-controlled folder, read apart (policy §4)
+            child_args += ["--sensitive", str(county / "sensitive")]
         if args.db:
             child_args += ["--db", args.db]
         if args.profile:
