@@ -179,18 +179,38 @@ def _review_decisions(store) -> pl.DataFrame | None:
     )
 
 
+def _review_pairs(queue: pl.DataFrame) -> pl.DataFrame:
+    """The linker's queue (``<field>_l/_r``, ``level_<c>``, ``weight_<c>``, ``match_weight``) in the
+    reports' and the store's naming (``left_<field>``/``right_<field>``, ``<c>_level``, ``<c>_weight``,
+    ``total_weight``)."""
+    renames: dict[str, str] = {}
+    for column in queue.columns:
+        if column.startswith("level_"):
+            renames[column] = f"{column[len('level_'):]}_level"
+        elif column.startswith("weight_"):
+            renames[column] = f"{column[len('weight_'):]}_weight"
+        elif column == "match_weight":
+            renames[column] = "total_weight"
+        elif column.endswith("_l") and f"{column[:-2]}_r" in queue.columns:
+            renames[column] = f"left_{column[:-2]}"
+        elif column.endswith("_r") and f"{column[:-2]}_l" in queue.columns:
+            renames[column] = f"right_{column[:-2]}"
+    return queue.rename(renames)
+
+
 def _review_items(queue: pl.DataFrame) -> pl.DataFrame:
-    """The linker's review queue in the store's shape."""
-    renames = {
-        "mention_id_l": "left_mention_id",
-        "mention_id_r": "right_mention_id",
-        "fingerprint_l": "left_key",
-        "fingerprint_r": "right_key",
-    }
-    frame = queue.rename({k: v for k, v in renames.items() if k in queue.columns})
-    keep = [c for c in ("left_mention_id", "right_mention_id", "left_key", "right_key", "match_probability",
-                        "comparison") if c in frame.columns]
-    return frame.select(keep)
+    """The review queue in the store's shape: mention ids, fingerprints, probability, comparison JSON."""
+    pairs = _review_pairs(queue)
+    names = [c[: -len("_level")] for c in pairs.columns if c.endswith("_level") and f"{c[:-6]}_weight" in pairs.columns]
+    comparison = pl.struct(
+        [pl.struct(pl.col(f"{n}_level").alias("level"), pl.col(f"{n}_weight").alias("weight")).alias(n) for n in names]
+        + [pl.col("total_weight")]
+    ).struct.json_encode()
+    return pairs.select(
+        "left_mention_id", "right_mention_id",
+        pl.col("left_fingerprint").alias("left_key"), pl.col("right_fingerprint").alias("right_key"),
+        "match_probability", comparison.alias("comparison"),
+    )
 
 
 def links_table(linked: LinkedData) -> pl.DataFrame:
@@ -272,11 +292,7 @@ def _review_table(linked: LinkedData) -> pl.DataFrame:
     if linked.review_queue.is_empty():
         return pl.DataFrame(schema={"left_mention_id": pl.Utf8, "right_mention_id": pl.Utf8,
                                     "total_weight": pl.Float64, "match_probability": pl.Float64})
-    queue = linked.review_queue.rename(
-        {k: v for k, v in {"mention_id_l": "left_mention_id", "mention_id_r": "right_mention_id"}.items()
-         if k in linked.review_queue.columns}
-    )
-    return build_review_queue(queue)
+    return build_review_queue(_review_pairs(linked.review_queue))
 
 
 def _linkage_counts(linked: LinkedData) -> dict[str, Any]:

@@ -114,3 +114,35 @@ def test_school_list_and_flow_children_use_the_stored_extracts(two_runs, tmp_pat
     ledger = _read(flow.files["flow_children.csv"])
     assert ledger.height > 0
     assert (ledger["hukou_division"].str.slice(0, 6) != COUNTY).all()
+
+
+def test_review_queue_lays_out_both_records_and_every_comparison(two_runs):
+    _, first, _ = two_runs
+    queue = _read(first.files["review_queue.csv"])
+    assert queue.height > 0
+    assert {"left_name_raw", "right_name_raw", "left_id_number", "right_id_number"} <= set(queue.columns)
+    levels = [c for c in queue.columns if c.endswith("_level")]
+    assert "name_level" in levels and all(f"{c[:-6]}_weight" in queue.columns for c in levels)
+    assert queue["total_weight"].null_count() == 0
+
+
+def test_a_review_decision_wins_in_the_next_run(two_runs, tmp_path):
+    from typer.testing import CliRunner
+
+    from childlink.cli import _register_commands
+    from childlink.cli.app import app
+    from childlink.store import repository as repo
+    from childlink.store import store_from_settings
+
+    settings, _, _ = two_runs
+    store = store_from_settings(settings)
+    item = repo.load_review_items(store, status="open").row(0, named=True)
+    _register_commands()
+    result = CliRunner().invoke(app, ["review", "decide", str(item["id"]), "--decision", "linked", "--by", "analyst",
+                                      "--db", settings.store.database_url])
+    assert result.exit_code == 0, result.output
+    pipeline.run_linkage(tmp_path / "relink", settings=settings, county=COUNTY)
+    members = repo.load_entity_assignments(store)
+    entity = dict(zip(members["mention_id"], members["entity_id"]))
+    assert entity[item["left_mention_id"]] == entity[item["right_mention_id"]]
+    assert item["id"] not in repo.load_review_items(store, status="open")["id"].to_list()

@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "childlink.cli.link",
     "childlink.cli.evaluate",
     "childlink.cli.compare",
+    "childlink.cli.review",
     "childlink.cli.flows",
     "childlink.cli.demo",
 )
