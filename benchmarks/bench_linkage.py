@@ -20,6 +20,7 @@ same upper threshold.
 
 from __future__ import annotations
 
+import tempfile
 import argparse
 import json
 import resource
@@ -174,7 +175,8 @@ def _subprocess(system: str, mentions_file: Path, out_file: Path, upper: float) 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, nargs="+", default=[100_000, 1_000_000])
-    parser.add_argument("--work", type=Path, default=Path("bench-linkage"))
+    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "childlink-bench-linkage",
+                        help="folder for the generated counties (reused between runs)")
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--systems", nargs="+", default=["childlink", "splink"])
     parser.add_argument("--run", help=argparse.SUPPRESS)
