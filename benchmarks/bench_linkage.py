@@ -20,12 +20,12 @@ same upper threshold.
 
 from __future__ import annotations
 
-import tempfile
 import argparse
 import json
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
