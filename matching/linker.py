@@ -158,12 +158,31 @@ class _Training:
         return params
 
 
+def _thin_certain_non_matches(pairs: pl.DataFrame, features: pl.DataFrame, *, keep_one_in: int) -> pl.DataFrame:
+    """Drop most pairs whose two records hold different valid ID numbers, before comparing them.
+
+    The safety rule never links such a pair, so comparing it only costs time
+    and memory (on common names they are most of the candidates). One in
+    ``keep_one_in`` is kept, chosen by a hash of the pair so runs agree, so
+    EM still sees what non-matches that share a block look like.
+    """
+    if keep_one_in <= 1 or pairs.is_empty():
+        return pairs
+    ids = features.select("idx", "id_strong")
+    sides = pairs.join(ids.rename({"idx": "idx_l", "id_strong": "_id_l"}), on="idx_l", how="left").join(
+        ids.rename({"idx": "idx_r", "id_strong": "_id_r"}), on="idx_r", how="left")
+    distinct = pl.col("_id_l").is_not_null() & pl.col("_id_r").is_not_null() & (pl.col("_id_l") != pl.col("_id_r"))
+    sampled = (pl.struct("idx_l", "idx_r").hash(seed=7) % keep_one_in) == 0
+    return sides.filter(~distinct | sampled).drop("_id_l", "_id_r")
+
+
 class _Inference:
     def __init__(self, linker: Linker) -> None:
         self._linker = linker
 
     def candidate_pairs(self, features: pl.DataFrame, decisions: pl.DataFrame | None = None) -> pl.DataFrame:
-        pairs = blocking.candidate_pairs(features, self._linker.blocking_rules)
+        pairs = _thin_certain_non_matches(blocking.candidate_pairs(features, self._linker.blocking_rules), features,
+                                          keep_one_in=self._linker.keep_distinct_id_pairs_one_in)
         if decisions is not None and decisions.height:
             # A reviewer's pair is compared even when no blocking rule finds it.
             fp = features.select("idx", "fingerprint")
@@ -212,7 +231,7 @@ class Linker:
                  blocking_rules: Sequence[BlockingRule] | None = None,
                  sessions: Sequence[TrainingSession] | None = None, u_sample_pairs: int = 300_000,
                  em_max_pairs: int = 500_000, em_min_observed: int = 30, context_pass: bool = True,
-                 seed: int = 42) -> None:
+                 seed: int = 42, keep_distinct_id_pairs_one_in: int = 20) -> None:
         self.settings = settings or LinkageSettings()
         self.comparisons = tuple(comparisons or default_comparisons())
         self.blocking_rules = tuple(blocking_rules or blocking.DEFAULT_RULES)
@@ -222,6 +241,8 @@ class Linker:
         self.em_min_observed = em_min_observed
         self.context_pass = context_pass
         self.seed = seed
+        # Pairs of two different valid ID numbers are never linked: keep 1 in N for EM, drop the rest unscored.
+        self.keep_distinct_id_pairs_one_in = keep_distinct_id_pairs_one_in
         self.parameters: ModelParameters | None = None
         self.training = _Training(self)
         self.inference = _Inference(self)
