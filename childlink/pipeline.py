@@ -262,7 +262,7 @@ def run_linkage(out_dir: Path, *, settings: Settings, county: str | None = None,
     Without ``batch_ids`` the current extracts are the newest accepted batch
     of each source file (``childlink.store.batches.latest_batches``).
     """
-    from childlink.reports.linkage_tables import build_links_table, build_review_queue
+    from childlink.reports.linkage_tables import build_links_table
     from childlink.reports.writers import write_links_csv, write_review_queue_csv
     from childlink.store import repository as repo
 

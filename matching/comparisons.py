@@ -74,68 +74,53 @@ class ComparisonLevel:
 
 
 @dataclass(frozen=True)
-class ExactMatchLevel(ComparisonLevel):
+class ColumnLevel(ComparisonLevel):
+    """A level that reads one column of both records."""
+
     column: str = ""
 
     @property
     def columns(self) -> tuple[str, ...]:
         return (self.column,)
 
+
+@dataclass(frozen=True)
+class ExactMatchLevel(ColumnLevel):
     def matches(self, pairs: pl.DataFrame) -> np.ndarray:
         return (pairs[side(self.column, "l")] == pairs[side(self.column, "r")]).fill_null(False).to_numpy()
 
 
 @dataclass(frozen=True)
-class LevenshteinLevel(ComparisonLevel):
+class LevenshteinLevel(ColumnLevel):
     """Edit distance in characters at most ``max_distance``."""
 
-    column: str = ""
     max_distance: int = 1
-
-    @property
-    def columns(self) -> tuple[str, ...]:
-        return (self.column,)
 
     def matches(self, pairs: pl.DataFrame) -> np.ndarray:
         return _cpdist(pairs, self.column, Levenshtein.distance) <= self.max_distance
 
 
 @dataclass(frozen=True)
-class JaroWinklerLevel(ComparisonLevel):
-    column: str = ""
+class JaroWinklerLevel(ColumnLevel):
     threshold: float = 0.9
-
-    @property
-    def columns(self) -> tuple[str, ...]:
-        return (self.column,)
 
     def matches(self, pairs: pl.DataFrame) -> np.ndarray:
         return _cpdist(pairs, self.column, JaroWinkler.normalized_similarity) >= self.threshold
 
 
 @dataclass(frozen=True)
-class TranspositionLevel(ComparisonLevel):
+class TranspositionLevel(ColumnLevel):
     """Two adjacent characters swapped (optimal string alignment distance 1, Levenshtein 2)."""
 
-    column: str = ""
-
-    @property
-    def columns(self) -> tuple[str, ...]:
-        return (self.column,)
 
     def matches(self, pairs: pl.DataFrame) -> np.ndarray:
         return (_cpdist(pairs, self.column, OSA.distance) == 1) & (_cpdist(pairs, self.column, Levenshtein.distance) == 2)
 
 
 @dataclass(frozen=True)
-class DateSwapLevel(ComparisonLevel):
+class DateSwapLevel(ColumnLevel):
     """Day and month swapped (2012-03-04 / 2012-04-03): a classic keying error."""
 
-    column: str = ""
-
-    @property
-    def columns(self) -> tuple[str, ...]:
-        return (self.column,)
 
     def matches(self, pairs: pl.DataFrame) -> np.ndarray:
         left, right = pairs[side(self.column, "l")].cast(pl.Date), pairs[side(self.column, "r")].cast(pl.Date)
@@ -144,13 +129,8 @@ class DateSwapLevel(ComparisonLevel):
 
 
 @dataclass(frozen=True)
-class DateWithinDaysLevel(ComparisonLevel):
-    column: str = ""
+class DateWithinDaysLevel(ColumnLevel):
     max_days: int = 1
-
-    @property
-    def columns(self) -> tuple[str, ...]:
-        return (self.column,)
 
     def matches(self, pairs: pl.DataFrame) -> np.ndarray:
         left, right = _days(pairs, self.column)
@@ -158,14 +138,9 @@ class DateWithinDaysLevel(ComparisonLevel):
 
 
 @dataclass(frozen=True)
-class DateOneDigitLevel(ComparisonLevel):
+class DateOneDigitLevel(ColumnLevel):
     """The dates' YYYYMMDD digits differ in exactly one place (a mistyped digit)."""
 
-    column: str = ""
-
-    @property
-    def columns(self) -> tuple[str, ...]:
-        return (self.column,)
 
     def matches(self, pairs: pl.DataFrame) -> np.ndarray:
         text = pairs.select(
@@ -178,12 +153,7 @@ class DateOneDigitLevel(ComparisonLevel):
 
 
 @dataclass(frozen=True)
-class SameYearMonthLevel(ComparisonLevel):
-    column: str = ""
-
-    @property
-    def columns(self) -> tuple[str, ...]:
-        return (self.column,)
+class SameYearMonthLevel(ColumnLevel):
 
     def matches(self, pairs: pl.DataFrame) -> np.ndarray:
         left, right = pairs[side(self.column, "l")].cast(pl.Date), pairs[side(self.column, "r")].cast(pl.Date)
@@ -191,15 +161,10 @@ class SameYearMonthLevel(ComparisonLevel):
 
 
 @dataclass(frozen=True)
-class AbsDifferenceLevel(ComparisonLevel):
+class AbsDifferenceLevel(ColumnLevel):
     """Numeric columns (e.g. birth year) within ``max_difference``."""
 
-    column: str = ""
     max_difference: int = 1
-
-    @property
-    def columns(self) -> tuple[str, ...]:
-        return (self.column,)
 
     def matches(self, pairs: pl.DataFrame) -> np.ndarray:
         diff = (pairs[side(self.column, "l")].cast(pl.Int64) - pairs[side(self.column, "r")].cast(pl.Int64)).abs()
