@@ -76,7 +76,7 @@ def evaluate_linkage(extracts: Path, truth_dir: Path, out_dir: Path, *, settings
     )
     linked = result.assignments.filter(pl.col("method") != "singleton").height
     curve = evaluation.precision_recall_curve(
-        result.pairs.select("mention_id_l", "mention_id_r", "match_probability"),
+        result.pairs_with("mention_id").select("mention_id_l", "mention_id_r", "match_probability"),
         predicted.select("mention_id", "key").join(truth, on="key").select("mention_id", "person_id"),
     )
     out_dir.mkdir(parents=True, exist_ok=True)

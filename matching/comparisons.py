@@ -423,3 +423,23 @@ def default_comparisons() -> tuple[Comparison, ...]:
 def comparison_vectors(pairs: pl.DataFrame, comparisons: Sequence[Comparison]) -> pl.DataFrame:
     """``gamma_<comparison>`` columns (Int8) for every pair of a pair frame."""
     return pairs.with_columns([pl.Series(f"gamma_{c.name}", c.gamma(pairs), dtype=pl.Int8) for c in comparisons])
+
+
+def compare_pairs(features: pl.DataFrame, pairs: pl.DataFrame, comparisons: Sequence[Comparison], *,
+                  columns: Sequence[str] = (), facts: dict[str, pl.Expr] | None = None,
+                  chunk_size: int = 500_000) -> pl.DataFrame:
+    """``pairs`` with ``gamma_<comparison>`` and the ``facts`` (expressions over the pair frame).
+
+    Works through the pairs a chunk at a time: a chunk's pair frame (every compared
+    column of both records) is dropped once its gammas and facts are taken, so memory
+    follows the chunk size rather than the number of candidate pairs. ``columns`` are
+    further feature columns the facts read.
+    """
+    facts = facts or {}
+    needed = [c for comp in comparisons for c in comp.columns] + list(columns)
+    kept = [*pairs.columns, *[f"gamma_{c.name}" for c in comparisons]]
+    out = []
+    for start in range(0, max(pairs.height, 1), chunk_size):
+        frame = comparison_vectors(pair_frame(features, pairs.slice(start, chunk_size), needed), comparisons)
+        out.append(frame.select(*kept, *[expr.alias(name) for name, expr in facts.items()]))
+    return pl.concat(out)

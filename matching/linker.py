@@ -22,7 +22,7 @@ import polars as pl
 from childlink.settings import LinkageSettings
 from matching import blocking, clustering, estimate, explain, identities, review, scoring
 from matching.blocking import BlockingRule, block_on
-from matching.comparisons import Comparison, comparison_vectors, default_comparisons, pair_frame
+from matching.comparisons import Comparison, compare_pairs, default_comparisons, pair_frame
 from matching.estimate import ModelParameters
 from matching.standardise import mention_features
 
@@ -30,6 +30,7 @@ ASSIGNMENT_SCHEMA = {"mention_id": pl.Utf8, "entity_id": pl.Utf8, "match_probabi
                      "method": pl.Utf8, "flag": pl.Utf8}
 SINGLETON = "singleton"
 FOREIGN_ID_FLAG = "id_number_of_another_person"
+REVIEW_DECISION_RULE = "review_decision"  # the blocking_rule of a pair compared because a reviewer decided it
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,14 @@ class TrainingSession:
 
     rule: BlockingRule
     estimates: tuple[str, ...]
+
+    @property
+    def agreement(self) -> str:
+        """The pair column telling whether a pair agrees on every key of the rule."""
+        return f"agree_on_{self.rule.name}"
+
+    def agrees(self) -> pl.Expr:
+        return pl.all_horizontal([(pl.col(f"{k}_l") == pl.col(f"{k}_r")).fill_null(False) for k in self.rule.keys])
 
 
 # Birth date is estimated on pairs blocked on the ID number although the number holds a birth
@@ -72,32 +81,44 @@ def with_entity_context(features: pl.DataFrame, clusters: pl.DataFrame) -> pl.Da
 
 @dataclass
 class LinkResult:
+    """What ``Linker.link`` found.
+
+    ``pairs`` are the compared pairs by position (``idx_l, idx_r``: rows of
+    ``features``) with their gammas, pair facts, match weight, probability, method and
+    band; ``pairs_with`` adds the records' own columns where they are wanted.
+    """
+
     assignments: pl.DataFrame  # mention_id, entity_id, match_probability, method, flag
     review_queue: pl.DataFrame
     pairs: pl.DataFrame
     lineage: pl.DataFrame
     parameters: ModelParameters
     next_counter: int
+    features: pl.DataFrame
     timings: dict[str, float] = field(default_factory=dict)
     refused_unions: int = 0
 
+    def pairs_with(self, *columns: str, pairs: pl.DataFrame | None = None) -> pl.DataFrame:
+        """``pairs`` (all by default) with ``<column>_l`` / ``<column>_r`` of both mentions."""
+        return pair_frame(self.features, self.pairs if pairs is None else pairs, columns)
+
+    def _pair(self, mention_id_l: str, mention_id_r: str) -> dict:
+        where = dict(self.features.filter(pl.col("mention_id").is_in([mention_id_l, mention_id_r]))
+                     .select("mention_id", "idx").iter_rows())
+        a, b = where.get(mention_id_l), where.get(mention_id_r)
+        hit = self.pairs.filter((pl.col("idx_l") == min(a, b)) & (pl.col("idx_r") == max(a, b))) \
+            if a is not None and b is not None else self.pairs.clear()
+        if hit.height == 0:
+            raise KeyError(f"No compared pair: {mention_id_l} / {mention_id_r}")
+        shown = [c.null_columns[0] for c in self.parameters.comparisons if c.null_columns]
+        return self.pairs_with("mention_id", *shown, pairs=scoring.weight_columns(hit, self.parameters)).row(0, named=True)
+
     def explain(self, mention_id_l: str, mention_id_r: str) -> str:
         """The waterfall of a compared pair as text (either order)."""
-        hit = self.pairs.filter(
-            ((pl.col("mention_id_l") == mention_id_l) & (pl.col("mention_id_r") == mention_id_r))
-            | ((pl.col("mention_id_l") == mention_id_r) & (pl.col("mention_id_r") == mention_id_l))
-        )
-        if hit.height == 0:
-            raise KeyError(f"No compared pair: {mention_id_l} / {mention_id_r}")
-        return explain.render_text(hit.row(0, named=True), self.parameters)
+        return explain.render_text(self._pair(mention_id_l, mention_id_r), self.parameters)
 
     def waterfall(self, mention_id_l: str, mention_id_r: str) -> pl.DataFrame:
-        hit = self.pairs.filter((pl.col("mention_id_l") == mention_id_l) & (pl.col("mention_id_r") == mention_id_r))
-        if hit.height == 0:
-            hit = self.pairs.filter((pl.col("mention_id_l") == mention_id_r) & (pl.col("mention_id_r") == mention_id_l))
-        if hit.height == 0:
-            raise KeyError(f"No compared pair: {mention_id_l} / {mention_id_r}")
-        return explain.waterfall(hit.row(0, named=True), self.parameters)
+        return explain.waterfall(self._pair(mention_id_l, mention_id_r), self.parameters)
 
 
 class _Training:
@@ -117,12 +138,10 @@ class _Training:
         start = [np.asarray(c.m_start if c.m_start else np.full(len(c.levels), 1 / len(c.levels))) for c in comps]
         estimates: dict[str, list[np.ndarray]] = {n: [] for n in names}
         iterations = 0
-        # Only the gamma columns and the sessions' keys: filtering the whole pair frame copies every column.
-        keys = dict.fromkeys(f"{k}_{s}" for session in lk.sessions for k in session.rule.keys for s in ("l", "r"))
-        narrow = vectors.select(*keys, *[f"gamma_{c.name}" for c in comps])
+        # Only the gamma columns and the sessions' agreements: filtering every column copies them all.
+        narrow = vectors.select(*dict.fromkeys(s.agreement for s in lk.sessions), *[f"gamma_{c.name}" for c in comps])
         for session in lk.sessions:
-            agree = pl.all_horizontal([(pl.col(f"{k}_l") == pl.col(f"{k}_r")).fill_null(False) for k in session.rule.keys])
-            subset = narrow.filter(agree)
+            subset = narrow.filter(pl.col(session.agreement))
             if subset.height < 50:
                 continue
             if subset.height > lk.em_max_pairs:
@@ -145,35 +164,23 @@ class _Training:
         m_final = [np.mean(estimates[n], axis=0) if estimates[n] else start[j] for j, n in enumerate(names)]
         return m_final, iterations
 
-    def train(self, features: pl.DataFrame, vectors: pl.DataFrame) -> ModelParameters:
+    def term_frequencies(self, features: pl.DataFrame) -> dict[str, pl.DataFrame]:
+        """The term-frequency table of every comparison that adjusts for it."""
+        return {c.tf_column: estimate.term_frequencies(features, c.tf_column)
+                for c in self._linker.comparisons if c.tf_column}
+
+    def train(self, features: pl.DataFrame, vectors: pl.DataFrame,
+              tf: dict[str, pl.DataFrame] | None = None) -> ModelParameters:
+        """u, m and λ from the mentions and their compared candidate pairs (``tf`` as ``compare`` used)."""
         lk = self._linker
         u = self.estimate_u(features)
         m, iterations = self.estimate_m(vectors, u)
-        tf = {c.tf_column: estimate.term_frequencies(features, c.tf_column) for c in lk.comparisons if c.tf_column}
+        tf = self.term_frequencies(features) if tf is None else tf
         params = ModelParameters(lk.comparisons, m, u, lk.settings.prior_match_probability, tf, iterations)
         # λ over all pairs from the candidate pairs' Bayes factors.
-        weights = scoring.weight_columns(vectors, params)
-        log_bf = weights.select(pl.sum_horizontal([f"w_{c.name}" for c in lk.comparisons])).to_series().to_numpy()
+        log_bf = scoring.log_bayes_factors(vectors, params)
         params.prior = estimate.global_prior(log_bf, features.height, start=lk.settings.prior_match_probability)
         return params
-
-
-def _thin_certain_non_matches(pairs: pl.DataFrame, features: pl.DataFrame, *, keep_one_in: int) -> pl.DataFrame:
-    """Drop most pairs whose two records hold different valid ID numbers, before comparing them.
-
-    The safety rule never links such a pair, so comparing it only costs time
-    and memory (on common names they are most of the candidates). One in
-    ``keep_one_in`` is kept, chosen by a hash of the pair so runs agree, so
-    EM still sees what non-matches that share a block look like.
-    """
-    if keep_one_in <= 1 or pairs.is_empty():
-        return pairs
-    ids = features.select("idx", "id_strong")
-    sides = pairs.join(ids.rename({"idx": "idx_l", "id_strong": "_id_l"}), on="idx_l", how="left").join(
-        ids.rename({"idx": "idx_r", "id_strong": "_id_r"}), on="idx_r", how="left")
-    distinct = pl.col("_id_l").is_not_null() & pl.col("_id_r").is_not_null() & (pl.col("_id_l") != pl.col("_id_r"))
-    sampled = (pl.struct("idx_l", "idx_r").hash(seed=7) % keep_one_in) == 0
-    return sides.filter(~distinct | sampled).drop("_id_l", "_id_r")
 
 
 class _Inference:
@@ -181,35 +188,39 @@ class _Inference:
         self._linker = linker
 
     def candidate_pairs(self, features: pl.DataFrame, decisions: pl.DataFrame | None = None) -> pl.DataFrame:
-        pairs = _thin_certain_non_matches(blocking.candidate_pairs(features, self._linker.blocking_rules), features,
-                                          keep_one_in=self._linker.keep_distinct_id_pairs_one_in)
+        lk = self._linker
+        rule_dtype = blocking.rule_names(lk.blocking_rules, REVIEW_DECISION_RULE)
+        pairs = blocking.candidate_pairs(features, lk.blocking_rules, rule_dtype=rule_dtype,
+                                         keep_distinct_ids_one_in=lk.keep_distinct_id_pairs_one_in)
         if decisions is not None and decisions.height:
             # A reviewer's pair is compared even when no blocking rule finds it.
-            fp = features.select("idx", "fingerprint")
-            extra = (decisions.join(fp.rename({"idx": "a", "fingerprint": "fingerprint_l"}), on="fingerprint_l")
-                     .join(fp.rename({"idx": "b", "fingerprint": "fingerprint_r"}), on="fingerprint_r")
-                     .select(pl.min_horizontal("a", "b").alias("idx_l"), pl.max_horizontal("a", "b").alias("idx_r"),
-                             pl.lit("review_decision").alias("blocking_rule"))
-                     .filter(pl.col("idx_l") != pl.col("idx_r")))
+            extra = scoring.decided_pairs(decisions, features).select(
+                "idx_l", "idx_r", pl.lit(REVIEW_DECISION_RULE, dtype=rule_dtype).alias("blocking_rule"))
             pairs = pl.concat([pairs, extra]).unique(["idx_l", "idx_r"], keep="first", maintain_order=True)
         return pairs
 
-    def compare(self, features: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
+    def compare(self, features: pl.DataFrame, pairs: pl.DataFrame,
+                tf: dict[str, pl.DataFrame] | None = None) -> pl.DataFrame:
+        """Gammas and pair facts of ``pairs`` (``tf``: term-frequency tables; the model's by default)."""
         lk = self._linker
-        columns = [col for c in lk.comparisons for col in c.columns]
-        columns += [k for r in lk.blocking_rules for k in r.keys]
-        columns += ["mention_id", "dob", *scoring.SAFETY_COLUMNS]
-        return comparison_vectors(pair_frame(features, pairs, columns), lk.comparisons)
+        if tf is None:
+            tf = lk.parameters.tf if lk.parameters is not None else lk.training.term_frequencies(features)
+        features = scoring.with_term_frequencies(features, tf)
+        facts = scoring.pair_facts() | {s.agreement: s.agrees() for s in lk.sessions}
+        facts |= {scoring.tf_share_column(column): scoring.tf_share(column) for column in tf}
+        columns = [*scoring.PAIR_FACT_COLUMNS, *[k for s in lk.sessions for k in s.rule.keys],
+                   *[f"tf_{column}" for column in tf]]
+        return compare_pairs(features, pairs, lk.comparisons, columns=columns, facts=facts)
 
-    def predict(self, vectors: pl.DataFrame, params: ModelParameters,
+    def predict(self, vectors: pl.DataFrame, params: ModelParameters, features: pl.DataFrame,
                 decisions: pl.DataFrame | None = None) -> pl.DataFrame:
         s = self._linker.settings
         scored = scoring.score_pairs(vectors, params)
         name_comp = next((c for c in params.comparisons if c.name == "name"), None)
         else_level = len(name_comp.levels) - 1 if name_comp else 4
         banded = scoring.classify(scored, upper=s.upper_threshold, lower=s.lower_threshold, name_else_level=else_level)
-        banded = scoring.hold_ambiguous(banded, lower=s.lower_threshold)
-        return scoring.apply_decisions(banded, decisions)
+        banded = scoring.hold_ambiguous(banded, features, lower=s.lower_threshold)
+        return scoring.apply_decisions(banded, decisions, features)
 
 
 class _Clustering:
@@ -284,18 +295,23 @@ class Linker:
         assignments = self._mention_evidence(assignments, scored, features)
         queue = review.review_queue(scored, mentions, self.parameters)
         lap("identities")
-        return LinkResult(assignments, queue, scored, lineage, self.parameters, new_counter, timings, refused)
+        return LinkResult(assignments, queue, scored, lineage, self.parameters, new_counter, features, timings,
+                          refused)
 
     def _pass(self, features: pl.DataFrame, decisions: pl.DataFrame | None, train: bool, lap,  # noqa: ANN001
               suffix: str = "") -> tuple[pl.DataFrame, pl.DataFrame, int]:
         pairs = self.inference.candidate_pairs(features, decisions)
         lap("blocking" + suffix)
-        vectors = self.inference.compare(features, pairs)
+        training = train or self.parameters is None
+        tf = self.training.term_frequencies(features) if training else self.parameters.tf
+        vectors = self.inference.compare(features, pairs, tf)
+        del pairs
         lap("compare" + suffix)
-        if train or self.parameters is None:
-            self.parameters = self.training.train(features, vectors)
+        if training:
+            self.parameters = self.training.train(features, vectors, tf)
             lap("train" + suffix)
-        scored = self.inference.predict(vectors, self.parameters, decisions)
+        scored = self.inference.predict(vectors, self.parameters, features, decisions)
+        del vectors
         lap("score" + suffix)
         clusters, refused = self.clustering.cluster(features, scored)
         lap("cluster" + suffix)
@@ -317,6 +333,6 @@ class Linker:
         return out.sort("idx").select(
             "mention_id", "entity_id",
             pl.col("match_probability").fill_null(1.0),
-            pl.col("method").fill_null(SINGLETON),
+            pl.col("method").cast(pl.Utf8).fill_null(SINGLETON),
             pl.when(pl.col("id_foreign")).then(pl.lit(FOREIGN_ID_FLAG)).alias("flag"),
         )

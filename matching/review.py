@@ -13,7 +13,7 @@ import polars as pl
 
 from matching.comparisons import NULL_LEVEL
 from matching.estimate import ModelParameters
-from matching.scoring import REVIEW
+from matching.scoring import REVIEW, weight_columns
 
 RECORD_FIELDS = ("mention_id", "fingerprint", "source", "source_file", "row", "role", "id_number", "name_raw",
                  "birth_date", "sex", "division", "mother_name")
@@ -27,7 +27,7 @@ def review_queue(pairs: pl.DataFrame, mentions: pl.DataFrame, params: ModelParam
     Columns: both records' fields (``<field>_l``/``<field>_r``), ``level_<comparison>``
     and ``weight_<comparison>`` for every comparison, ``match_weight``, ``match_probability``.
     """
-    queue = pairs.filter(pl.col("band") == REVIEW)
+    queue = weight_columns(pairs.filter(pl.col("band") == REVIEW), params)
     fields = [f for f in RECORD_FIELDS if f in mentions.columns]
     indexed = mentions.with_row_index("idx").with_columns(pl.col("idx").cast(pl.Int64)).select("idx", *fields)
     left = indexed.rename({f: f"{f}_l" for f in fields} | {"idx": "idx_l"})

@@ -121,7 +121,7 @@ def test_two_people_of_one_name_and_age_in_a_township_go_to_review():
     assert _entity(result, "13:1:person") != _entity(result, "13:2:person")
     either_side = (pl.col("mention_id_l") == "10:1:person") | (pl.col("mention_id_r") == "10:1:person")
     assert result.review_queue.filter(either_side).height >= 1
-    bands = result.pairs.filter(either_side)["band"].to_list()
+    bands = result.pairs_with("mention_id").filter(either_side)["band"].to_list()
     assert LINKED not in bands and REVIEW in bands
 
 

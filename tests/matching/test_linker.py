@@ -45,13 +45,13 @@ def test_scores_are_symmetric(i, j):
 
     features = mention_features(MENTIONS)
     both = pl.DataFrame({"idx_l": [i, j], "idx_r": [j, i]}, schema={"idx_l": pl.Int64, "idx_r": pl.Int64})
-    scored = linker.inference.predict(linker.inference.compare(features, both), RESULT.parameters)
+    scored = linker.inference.predict(linker.inference.compare(features, both), RESULT.parameters, features)
     w = scored["match_weight"].to_numpy()
     assert np.isclose(w[0], w[1])
 
 
 def test_explanation_of_a_linked_pair_adds_up():
-    pair = RESULT.pairs.filter(pl.col("band") == "linked").row(0, named=True)
+    pair = RESULT.pairs_with("mention_id").filter(pl.col("band") == "linked").row(0, named=True)
     table = RESULT.waterfall(pair["mention_id_l"], pair["mention_id_r"])
     assert np.isclose(table["cumulative"][-1], pair["match_weight"])
     text = RESULT.explain(pair["mention_id_l"], pair["mention_id_r"])
@@ -59,7 +59,7 @@ def test_explanation_of_a_linked_pair_adds_up():
 
 
 def test_decisions_override_the_model_and_survive_new_batch_ids():
-    linked = RESULT.pairs.filter(pl.col("band") == "linked").head(1)
+    linked = RESULT.pairs_with("mention_id").filter(pl.col("band") == "linked").head(1)
     a, b = linked["mention_id_l"][0], linked["mention_id_r"][0]
     fp = dict(zip(MENTIONS["mention_id"], MENTIONS["fingerprint"]))
     decisions = pl.DataFrame({"fingerprint_l": [fp[a]], "fingerprint_r": [fp[b]], "decision": ["not_linked"]})
@@ -75,7 +75,7 @@ def test_decisions_override_the_model_and_survive_new_batch_ids():
     result = Linker().link(MENTIONS, decisions=decisions, county="220183")
     ent = dict(zip(result.assignments["mention_id"], result.assignments["entity_id"]))
     assert ent[apart[0]] == ent[apart[1]]
-    decided = result.pairs.filter(pl.col("mention_id_l").is_in(apart) & pl.col("mention_id_r").is_in(apart))
+    decided = result.pairs_with("mention_id").filter(pl.col("mention_id_l").is_in(apart) & pl.col("mention_id_r").is_in(apart))
     assert decided["method"].to_list() == ["review_decision"]
     assert decided["band"].to_list() == ["linked"]
 

@@ -32,7 +32,7 @@ def test_twins_with_different_ids_are_never_merged():
     for keep_one_in in (20, 1):
         result = Linker(keep_distinct_id_pairs_one_in=keep_one_in).link(pl.concat([base, twins]), county="220183")
         assert _entity(result, "9:1:person") != _entity(result, "9:2:person")
-        pair = result.pairs.filter((pl.col("mention_id_l") == "9:1:person") & (pl.col("mention_id_r") == "9:2:person"))
+        pair = result.pairs_with("mention_id").filter((pl.col("mention_id_l") == "9:1:person") & (pl.col("mention_id_r") == "9:2:person"))
         if keep_one_in == 1:
             assert pair["blocked_by"].to_list() == ["different_ids"]
             assert pair["band"].to_list() == ["not_linked"]
@@ -68,19 +68,3 @@ def test_one_record_per_person_file_keeps_two_records_apart():
     ])
     result = Linker().link(pl.concat([base, rows]), county="220183")
     assert _entity(result, "7:1:child") != _entity(result, "7:2:child")
-
-
-def test_thinning_drops_only_pairs_of_two_different_valid_ids_and_is_deterministic():
-    from matching.linker import _thin_certain_non_matches
-
-    n = 2000
-    features = pl.DataFrame({"idx": list(range(n)),
-                             "id_strong": [f"ID{i}" if i % 4 else None for i in range(n)]})
-    pairs = pl.DataFrame({"idx_l": list(range(0, n - 1)), "idx_r": list(range(1, n))})
-    thinned = _thin_certain_non_matches(pairs, features, keep_one_in=20)
-    assert thinned.equals(_thin_certain_non_matches(pairs, features, keep_one_in=20))
-    with_null = pairs.filter((pl.col("idx_l") % 4 == 0) | (pl.col("idx_r") % 4 == 0))
-    assert with_null.join(thinned, on=["idx_l", "idx_r"], how="anti").is_empty()  # every pair with a blank ID stays
-    distinct_kept = thinned.height - with_null.height
-    assert 0 < distinct_kept < (pairs.height - with_null.height) / 5
-    assert _thin_certain_non_matches(pairs, features, keep_one_in=1).equals(pairs)
