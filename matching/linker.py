@@ -252,7 +252,7 @@ class Linker:
         self.em_min_observed = em_min_observed
         self.context_pass = context_pass
         self.seed = seed
-        # Pairs of two different valid ID numbers are never linked: keep 1 in N for EM, drop the rest unscored.
+        # Pairs of two different valid ID numbers are never linked: about 1 in N is made (for EM), the rest never are.
         self.keep_distinct_id_pairs_one_in = keep_distinct_id_pairs_one_in
         self.parameters: ModelParameters | None = None
         self.training = _Training(self)
