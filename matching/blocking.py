@@ -120,8 +120,8 @@ def rule_pairs(features: pl.DataFrame, rule: BlockingRule, *, keep_distinct_ids_
     if rule.star:
         rep = keyed.group_by(keys, maintain_order=True).agg(pl.col("idx").first().alias("rep"))
         pairs = keyed.join(rep, on=keys).filter(pl.col("idx") != pl.col("rep"))
-        return pairs.select(pl.min_horizontal("idx", "rep").alias("idx_l"), pl.max_horizontal("idx", "rep").alias("idx_r"),
-                            label)
+        return pairs.select(pl.min_horizontal("idx", "rep").alias("idx_l"),
+                            pl.max_horizontal("idx", "rep").alias("idx_r"), label)
     if "id_strong" not in keys:
         first_of_id = pl.int_range(pl.len()).over([*keys, "id_strong"]) == 0
         keyed = keyed.filter(pl.col("id_strong").is_null() | first_of_id)

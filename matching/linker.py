@@ -103,15 +103,18 @@ class LinkResult:
         return pair_frame(self.features, self.pairs if pairs is None else pairs, columns)
 
     def _pair(self, mention_id_l: str, mention_id_r: str) -> dict:
+        """One compared pair (either order) with its weights and the values the waterfall shows."""
         where = dict(self.features.filter(pl.col("mention_id").is_in([mention_id_l, mention_id_r]))
                      .select("mention_id", "idx").iter_rows())
-        a, b = where.get(mention_id_l), where.get(mention_id_r)
-        hit = self.pairs.filter((pl.col("idx_l") == min(a, b)) & (pl.col("idx_r") == max(a, b))) \
-            if a is not None and b is not None else self.pairs.clear()
+        hit = self.pairs.clear()
+        if mention_id_l in where and mention_id_r in where:
+            a, b = sorted((where[mention_id_l], where[mention_id_r]))
+            hit = self.pairs.filter((pl.col("idx_l") == a) & (pl.col("idx_r") == b))
         if hit.height == 0:
             raise KeyError(f"No compared pair: {mention_id_l} / {mention_id_r}")
         shown = [c.null_columns[0] for c in self.parameters.comparisons if c.null_columns]
-        return self.pairs_with("mention_id", *shown, pairs=scoring.weight_columns(hit, self.parameters)).row(0, named=True)
+        weighted = scoring.weight_columns(hit, self.parameters)
+        return self.pairs_with("mention_id", *shown, pairs=weighted).row(0, named=True)
 
     def explain(self, mention_id_l: str, mention_id_r: str) -> str:
         """The waterfall of a compared pair as text (either order)."""

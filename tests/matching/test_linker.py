@@ -1,5 +1,6 @@
 import numpy as np
 import polars as pl
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -56,6 +57,13 @@ def test_explanation_of_a_linked_pair_adds_up():
     assert np.isclose(table["cumulative"][-1], pair["match_weight"])
     text = RESULT.explain(pair["mention_id_l"], pair["mention_id_r"])
     assert "match probability" in text and "name" in text
+    reversed_order = RESULT.waterfall(pair["mention_id_r"], pair["mention_id_l"])
+    assert np.isclose(reversed_order["cumulative"][-1], pair["match_weight"])
+
+
+def test_explaining_a_pair_never_compared_says_so():
+    with pytest.raises(KeyError, match="No compared pair"):
+        RESULT.explain("no:such:mention", MENTIONS["mention_id"][0])
 
 
 def test_decisions_override_the_model_and_survive_new_batch_ids():
