@@ -14,7 +14,11 @@ its probability, and is not queued for review either):
   same file of a source holding one record per person at a time, with
   different record keys;
 * ``birth_order`` — two newborn placeholders of different birth order
-  ('之长子' / '之次子').
+  ('之长子' / '之次子');
+* ``same_row_relatives`` — two roles of one row of which each is the row's
+  person or one of that person's parents, children or adopters (a child and
+  its father named alike on a child-health row are two people; a guardian or
+  household head may be the person or a parent, so those roles are not held apart).
 
 A mention giving only name, age and place (an emergency list without ID
 numbers) that fits two people — two birth dates or ID numbers, the second
@@ -39,10 +43,14 @@ DETERMINISTIC, PROBABILISTIC, DECISION = "deterministic", "probabilistic", "revi
 # One byte a pair for the labels every pair carries.
 BANDS = pl.Enum([LINKED, REVIEW, NOT_LINKED])
 METHODS = pl.Enum([DETERMINISTIC, PROBABILISTIC, DECISION])
-SAFETY_RULES = pl.Enum(["different_ids", "one_record_per_person", "birth_order"])
+SAFETY_RULES = pl.Enum(["different_ids", "one_record_per_person", "birth_order", "same_row_relatives"])
 # Bits by which a name-and-age-only mention's best candidate must beat the next person.
 AMBIGUITY_MARGIN = 4.0
-SAFETY_COLUMNS = ("id_strong", "source_file", "one_to_one", "record_key", "placeholder", "id")
+SAFETY_COLUMNS = ("id_strong", "source_file", "one_to_one", "record_key", "placeholder", "id", "record", "role",
+                  "primary")
+# Roles of exchange.yaml ``persons`` that name someone other than the row's person and
+# other than each other: parents, adopters, and a judgment's child.
+RELATIVE_ROLES = ("mother", "father", "adopter1", "adopter2", "child")
 # What ``classify`` reads of both records besides the safety rules: kept per pair as ``PAIR_FACTS``.
 CONTEXT_COLUMNS = ("context_id", "partner_id")
 PAIR_FACT_COLUMNS = SAFETY_COLUMNS + CONTEXT_COLUMNS
@@ -127,10 +135,14 @@ def safety_reason() -> pl.Expr:
         & (pl.col("record_key_l") != pl.col("record_key_r")) & no_ids
     ).fill_null(False)
     birth_order = (pl.col("placeholder_l") != pl.col("placeholder_r")).fill_null(False)
+    person_or_relative = [pl.col(f"primary_{w}") | pl.col(f"role_{w}").is_in(RELATIVE_ROLES) for w in ("l", "r")]
+    relatives = ((pl.col("record_l") == pl.col("record_r")) & (pl.col("role_l") != pl.col("role_r"))
+                 & person_or_relative[0] & person_or_relative[1]).fill_null(False)
     return (
         pl.when(ids_differ).then(pl.lit("different_ids"))
         .when(one_to_one).then(pl.lit("one_record_per_person"))
         .when(birth_order).then(pl.lit("birth_order"))
+        .when(relatives).then(pl.lit("same_row_relatives"))
         .otherwise(pl.lit(None, dtype=pl.Utf8))
     ).cast(SAFETY_RULES)
 

@@ -68,3 +68,27 @@ def test_one_record_per_person_file_keeps_two_records_apart():
     ])
     result = Linker().link(pl.concat([base, rows]), county="220183")
     assert _entity(result, "7:1:child") != _entity(result, "7:2:child")
+
+
+def test_a_child_and_its_father_named_alike_on_one_row_are_two_people_a_guardian_may_be_the_mother():
+    born = date(2021, 7, 27)
+    base, _ = synthetic_mentions(synthetic_people(300))
+    health = {"batch_id": 15, "row": 1, "source": "child_health", "source_file": "child_health_20260930.csv",
+              "record_key": "child_health#1"}
+    rows = mention_rows([
+        health | {"mention_id": "15:1:child", "role": "child", "name": "黄宇轩", "birth_date": born, "sex": "1",
+                  "id_number": make_id("220183", born, 257)},
+        health | {"mention_id": "15:1:father", "role": "father", "primary": False, "name": "黄宇轩"},
+        health | {"mention_id": "15:1:mother", "role": "mother", "primary": False, "name": "李子涵"},
+        health | {"mention_id": "15:1:guardian", "role": "guardian", "primary": False, "name": "李子涵"},
+    ])
+    result = Linker().link(pl.concat([base, rows]), county="220183")
+    assert _entity(result, "15:1:child") != _entity(result, "15:1:father")
+    assert _entity(result, "15:1:mother") != _entity(result, "15:1:father")
+    assert _entity(result, "15:1:mother") == _entity(result, "15:1:guardian")
+    pairs = result.pairs_with("mention_id").filter(pl.col("mention_id_l").str.starts_with("15:1:")
+                                                   & pl.col("mention_id_r").str.starts_with("15:1:"))
+    child_father = pairs.filter(pl.col("mention_id_l").is_in(["15:1:child", "15:1:father"])
+                                & pl.col("mention_id_r").is_in(["15:1:child", "15:1:father"]))
+    assert child_father["blocked_by"].to_list() == ["same_row_relatives"]
+    assert child_father["band"].to_list() == ["not_linked"]
