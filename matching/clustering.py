@@ -109,18 +109,8 @@ class ConstrainedUnionFind:
         if self.id[ra] == NO_ID:
             self.id[ra] = self.id[rb]
         # On a forced (or same-ID) union the absorbed root's record key wins for a shared file.
-        if rb in self.slots:
-            moved = self.slots.pop(rb)
-            if ra in self.slots:
-                self.slots[ra].update(moved)
-            else:
-                self.slots[ra] = moved
-        if rb in self.tokens:
-            moved_tokens = self.tokens.pop(rb)
-            if ra in self.tokens:
-                self.tokens[ra].update(moved_tokens)
-            else:
-                self.tokens[ra] = moved_tokens
+        _move(self.slots, rb, ra)
+        _move(self.tokens, rb, ra)
         return True
 
     def roots(self) -> np.ndarray:
@@ -144,6 +134,16 @@ def _pairs(frame: pl.DataFrame, order: np.ndarray | None = None) -> Iterator[tup
     for start in range(0, frame.height, _EDGE_CHUNK):
         rows = slice(start, start + _EDGE_CHUNK) if order is None else order[start:start + _EDGE_CHUNK]
         yield from zip(left[rows].tolist(), right[rows].tolist(), strict=True)
+
+
+def _move(by_root: dict, old: int, new: int) -> None:
+    """Hand ``old`` root's entry (a slot map or a token set) over to ``new``, merging with its own."""
+    if old in by_root:
+        moved = by_root.pop(old)
+        if new in by_root:
+            by_root[new].update(moved)
+        else:
+            by_root[new] = moved
 
 
 def cluster_mentions(features: pl.DataFrame, edges: pl.DataFrame, cannot_link: pl.DataFrame | None = None,
