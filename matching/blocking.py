@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-PAIR_SCHEMA = {"idx_l": pl.Int64, "idx_r": pl.Int64, "blocking_rule": pl.Utf8}  # rule: an Enum in practice
+PAIR_COLUMNS = {"idx_l": pl.Int64, "idx_r": pl.Int64}
 
 
 @dataclass(frozen=True)
@@ -146,7 +146,7 @@ def candidate_pairs(features: pl.DataFrame, rules: tuple[BlockingRule, ...] = DE
     parts = [rule_pairs(features, rule, keep_distinct_ids_one_in=keep_distinct_ids_one_in, rule_dtype=dtype)
              for rule in rules]
     if not parts:
-        return pl.DataFrame(schema=PAIR_SCHEMA | {"blocking_rule": dtype})
+        return pl.DataFrame(schema=PAIR_COLUMNS | {"blocking_rule": dtype})
     return pl.concat(parts).unique(["idx_l", "idx_r"], keep="first", maintain_order=True)
 
 

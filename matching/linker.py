@@ -308,13 +308,11 @@ class Linker:
         training = train or self.parameters is None
         tf = self.training.term_frequencies(features) if training else self.parameters.tf
         vectors = self.inference.compare(features, pairs, tf)
-        del pairs
         lap("compare" + suffix)
         if training:
             self.parameters = self.training.train(features, vectors, tf)
             lap("train" + suffix)
         scored = self.inference.predict(vectors, self.parameters, features, decisions)
-        del vectors
         lap("score" + suffix)
         clusters, refused = self.clustering.cluster(features, scored)
         lap("cluster" + suffix)

@@ -218,12 +218,12 @@ def hold_ambiguous(pairs: pl.DataFrame, features: pl.DataFrame, *, lower: float,
     """
     if column not in features.columns or pairs.height == 0:
         return pairs
-    age_only = features.filter(pl.col(column).is_not_null() & pl.col("id_strong").is_null())["idx"]
+    age_only = features.filter(pl.col(column).is_not_null() & pl.col("id_strong").is_null())["idx"].implode()
     fits = pairs.filter((pl.col("match_probability") >= lower) & pl.col("blocked_by").is_null()
                         & (pl.col("method") == PROBABILISTIC)
-                        & (pl.col("idx_l").is_in(age_only.implode()) | pl.col("idx_r").is_in(age_only.implode())))
+                        & (pl.col("idx_l").is_in(age_only) | pl.col("idx_r").is_in(age_only)))
     person = features.select("idx", "dob", pl.col("id_strong").alias("id"))
-    ends = [fits.filter(pl.col(f"idx_{this}").is_in(age_only.implode()))
+    ends = [fits.filter(pl.col(f"idx_{this}").is_in(age_only))
             .select(pl.col(f"idx_{this}").alias("idx"), pl.col(f"idx_{other}").alias("candidate"), "match_weight")
             .join(person.rename({"idx": "candidate"}), on="candidate").drop("candidate")
             for this, other in (("l", "r"), ("r", "l"))]
